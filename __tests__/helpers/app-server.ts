@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+export interface RunningApp {
+  url: string;
+  secret: string;
+  databaseUrl: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Environment for `next start`; explicit empties shadow a developer's .env.local. */
+export function appEnv(port: number, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(path.join(tmpdir(), 'session-app-'));
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    NEXTAUTH_SECRET: randomBytes(32).toString('base64'),
+    NEXTAUTH_SECRET_PREVIOUS: '',
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: `file:${path.join(dir, 'app.db')}`,
+    COOKIE_DOMAIN: '',
+    SESSION_MAX_AGE_SECONDS: '',
+    SEED_DEMO_DATA: 'true',
+    ...overrides,
+  };
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+async function waitUntilReady(url: string, child: ChildProcess, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/api/products?pageSize=1`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('next start did not become ready in time');
+}
+
+/** `next start` of the built app on 127.0.0.1 with a fresh SQLite file and secret. */
+export async function startApp(overrides: Record<string, string> = {}): Promise<RunningApp> {
+  const port = await freePort();
+  const env = appEnv(port, overrides);
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await waitForExit(child);
+  };
+  try {
+    await waitUntilReady(url, child, Date.now() + 60_000);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+  return { url, secret: env.NEXTAUTH_SECRET as string, databaseUrl: env.DATABASE_URL as string, output: () => output, stop };
+}
+
+/** Runs `next start` expecting it to refuse to start; returns its exit code and output. */
+export async function startAppExpectingFailure(overrides: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: ROOT,
+    env: appEnv(port, overrides),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await waitForExit(child);
+  clearTimeout(timer);
+  return { code, output };
+}

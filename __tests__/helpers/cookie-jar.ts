@@ -1,0 +1,71 @@
+/** Minimal cookie jar: carries one response's Set-Cookie into the next request, as a browser would. */
+
+export interface SetCookie {
+  name: string;
+  value: string;
+  attributes: Record<string, string | true>;
+}
+
+export function parseSetCookie(header: string): SetCookie {
+  const [pair = '', ...attrs] = header.split(';');
+  const eq = pair.indexOf('=');
+  const attributes: Record<string, string | true> = {};
+  for (const attr of attrs) {
+    const [key = '', ...rest] = attr.trim().split('=');
+    attributes[key.toLowerCase()] = rest.length ? rest.join('=') : true;
+  }
+  return { name: pair.slice(0, eq).trim(), value: decodeURIComponent(pair.slice(eq + 1).trim()), attributes };
+}
+
+export function setCookiesOf(headers: Headers | Record<string, unknown>): SetCookie[] {
+  const raw =
+    headers instanceof Headers
+      ? headers.getSetCookie()
+      : ((headers['set-cookie'] as string[] | string | undefined) ?? []);
+  return (Array.isArray(raw) ? raw : [raw]).map(parseSetCookie);
+}
+
+function isExpired(cookie: SetCookie): boolean {
+  const maxAge = cookie.attributes['max-age'];
+  if (maxAge !== undefined && Number(maxAge) <= 0) return true;
+  const expires = cookie.attributes.expires;
+  return typeof expires === 'string' && new Date(expires).getTime() <= Date.now();
+}
+
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  apply(setCookies: SetCookie[]): this {
+    for (const cookie of setCookies) {
+      if (isExpired(cookie) || cookie.value === '') this.cookies.delete(cookie.name);
+      else this.cookies.set(cookie.name, cookie.value);
+    }
+    return this;
+  }
+
+  set(name: string, value: string): this {
+    this.cookies.set(name, value);
+    return this;
+  }
+
+  delete(name: string): this {
+    this.cookies.delete(name);
+    return this;
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  names(): string[] {
+    return [...this.cookies.keys()];
+  }
+
+  toObject(): Record<string, string> {
+    return Object.fromEntries(this.cookies);
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}

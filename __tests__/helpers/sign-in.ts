@@ -1,0 +1,34 @@
+import { CookieJar } from './cookie-jar';
+import { callRoute, type RouteModule, type RouteResult } from './routes';
+
+async function nextAuthRoute(): Promise<RouteModule> {
+  return import('@/pages/api/auth/[...nextauth]');
+}
+
+/** next-auth's real credentials flow: GET /api/auth/csrf, then POST the callback with the token. */
+export async function signInThroughNextAuth(
+  email: string,
+  password: string,
+  jar = new CookieJar(),
+): Promise<{ jar: CookieJar; response: RouteResult }> {
+  const route = await nextAuthRoute();
+  const csrf = await callRoute(route, { url: '/api/auth/csrf', params: { nextauth: ['csrf'] }, jar });
+  const { csrfToken } = csrf.body as { csrfToken: string };
+  const response = await callRoute(route, {
+    url: '/api/auth/callback/credentials',
+    method: 'POST',
+    params: { nextauth: ['callback', 'credentials'] },
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }).toString(),
+    jar,
+  });
+  return { jar, response };
+}
+
+export const ALICE = { email: 'alice@example.com', password: 'alice-password' } as const;
+export const ADMIN = { email: 'admin@example.com', password: 'admin-password' } as const;
+
+export async function signInAsAlice(): Promise<CookieJar> {
+  const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
+  return jar;
+}

@@ -1,0 +1,38 @@
+import type { Config } from 'jest';
+
+const tsJest: Config['transform'] = {
+  '^.+\\.tsx?$': [
+    'ts-jest',
+    {
+      // tsconfig's isolatedModules makes ts-jest transpile only; type checking is `npm run typecheck`'s job.
+      tsconfig: { module: 'commonjs', moduleResolution: 'node10', jsx: 'react-jsx', esModuleInterop: true, isolatedModules: true },
+    },
+  ],
+};
+
+const shared: Config = {
+  transform: tsJest,
+  moduleNameMapper: { '^@/(.*)$': '<rootDir>/$1' },
+  testEnvironment: 'node',
+};
+
+const config: Config = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'server',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/app/'],
+      setupFiles: ['<rootDir>/__tests__/helpers/test-env.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'app',
+      testMatch: ['<rootDir>/__tests__/app/**/*.test.ts'],
+      globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',
+    },
+  ],
+  testTimeout: 30_000,
+};
+
+export default config;

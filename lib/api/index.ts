@@ -1,0 +1,6 @@
+export { defineRoute, toErrorReply } from './define-route';
+export { HttpError } from './http-error';
+export { readJsonBody, MAX_BODY_BYTES } from './read-json-body';
+export { assertSameOrigin } from './same-origin';
+export { requireUserId, sessionOrThrow, NOT_SIGNED_IN } from './require-session';
+export { readMutationBody } from './read-mutation';

@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** `file:<path>` means SQLite (relative paths resolve from the working directory). */
+export function dialectOf(databaseUrl: string): Dialect {
+  return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres';
+}
+
+/** Opens a Kysely instance for the URL. Drivers load lazily so SQLite-only setups never need pg. */
+export function connectDatabase(databaseUrl: string): Kysely<Database> {
+  return dialectOf(databaseUrl) === 'sqlite' ? connectSqlite(databaseUrl) : connectPostgres(databaseUrl);
+}
+
+function connectSqlite(databaseUrl: string): Kysely<Database> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const SqliteDatabase = require('better-sqlite3') as typeof import('better-sqlite3');
+  const filePath = path.resolve(databaseUrl.slice('file:'.length));
+  mkdirSync(path.dirname(filePath), { recursive: true });
+  const sqlite = new SqliteDatabase(filePath);
+  // WAL lets readers proceed during a write; busy_timeout covers a second process (db:seed
+  // while the app runs) instead of failing at once with SQLITE_BUSY.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+function connectPostgres(databaseUrl: string): Kysely<Database> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pg = require('pg') as typeof import('pg');
+  // int8 (our millisecond timestamps) arrives as a string by default; these fit in a double.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client that loses its server emits 'error' on the pool; unhandled, it kills the process.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

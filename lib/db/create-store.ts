@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import { addToCart, findProduct, getCart, insertMissingProducts, listProducts, setCartQuantity } from './cart-queries';
+import { connectDatabase } from './connect';
+import { migrateToLatest } from './migrations';
+import type { Database } from './schema';
+import { type Store, StoreUnavailableError } from './store';
+import { findUserByEmail, findUserById, insertUser, updateProfile } from './user-queries';
+
+function storeOver(db: Kysely<Database>): Store {
+  return {
+    findUserById: (id) => findUserById(db, id),
+    findUserByEmail: (email) => findUserByEmail(db, email),
+    createUser: (user) => insertUser(db, user),
+    updateProfile: (id, change) => updateProfile(db, id, change),
+    listProducts: (page, pageSize) => listProducts(db, page, pageSize),
+    findProduct: (id) => findProduct(db, id),
+    insertMissingProducts: (products) => insertMissingProducts(db, products),
+    getCart: (userId) => getCart(db, userId),
+    addToCart: (userId, productId, quantity) => addToCart(db, userId, productId, quantity),
+    setCartQuantity: (userId, productId, quantity) => setCartQuantity(db, userId, productId, quantity),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * Every method's driver error becomes `StoreUnavailableError`, so callers have one kind
+ * of failure to map (503) and no driver message (which may hold a host or user name)
+ * ever reaches a response.
+ */
+export function guardStore(store: Store): Store {
+  const guarded = {} as Record<keyof Store, unknown>;
+  for (const key of Object.keys(store) as (keyof Store)[]) {
+    const method = store[key] as (...args: unknown[]) => Promise<unknown>;
+    guarded[key] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw error;
+        throw new StoreUnavailableError({ cause: error });
+      }
+    };
+  }
+  return guarded as Store;
+}
+
+/** Connects, applies pending migrations, and returns the guarded store. */
+export async function createStore(databaseUrl: string): Promise<Store> {
+  const db = connectDatabase(databaseUrl);
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return guardStore(storeOver(db));
+}

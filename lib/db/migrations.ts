@@ -1,0 +1,58 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+/**
+ * Versioned migrations, kept in code so that `next build` bundles them and no file-system
+ * lookup is needed at run time. Append only: never edit a migration that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('email', 'text', (col) => col.notNull().unique())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('password_hash', 'text', (col) => col.notNull())
+        .addColumn('role', 'text', (col) =>
+          col.notNull().defaultTo('member').check(sql`role in ('member', 'admin')`),
+        )
+        .addColumn('preferences', 'text', (col) => col.notNull().defaultTo('{}'))
+        .addColumn('session_version', 'integer', (col) => col.notNull().defaultTo(1))
+        .addColumn('created_at', 'bigint', (col) => col.notNull())
+        .addColumn('updated_at', 'bigint', (col) => col.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('products')
+        .addColumn('id', 'integer', (col) => col.primaryKey())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('price_cents', 'integer', (col) => col.notNull().check(sql`price_cents >= 0`))
+        .execute();
+
+      await db.schema
+        .createTable('cart_items')
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('product_id', 'integer', (col) =>
+          col.notNull().references('products.id').onDelete('cascade'),
+        )
+        .addColumn('quantity', 'integer', (col) => col.notNull().check(sql`quantity > 0`))
+        .addPrimaryKeyConstraint('cart_items_pk', ['user_id', 'product_id'])
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed`, { cause: error });
+  }
+  return (results ?? []).map((result) => result.migrationName);
+}

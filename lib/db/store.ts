@@ -1,0 +1,93 @@
+import type { Preferences } from '../preferences';
+import type { Role } from './schema';
+
+export type { Role };
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  preferences: Preferences;
+  sessionVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserWithPassword extends UserRecord {
+  passwordHash: string;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  passwordHash: string;
+  role: Role;
+  preferences?: Preferences;
+}
+
+export interface ProfileChange {
+  name?: string;
+  preferences?: Partial<Preferences>;
+}
+
+export interface Product {
+  id: number;
+  name: string;
+  priceCents: number;
+}
+
+export interface ProductPage {
+  items: Product[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface CartLine {
+  productId: number;
+  name: string;
+  priceCents: number;
+  quantity: number;
+}
+
+export interface Cart {
+  items: CartLine[];
+  count: number;
+  totalCents: number;
+}
+
+export const MAX_LINE_QUANTITY = 99;
+
+export type AddToCartResult = 'added' | 'unknown-product' | 'limit-exceeded' | 'unknown-user';
+export type SetQuantityResult = 'updated' | 'removed' | 'not-in-cart' | 'unknown-user';
+
+/**
+ * The app's data store. Expected outcomes (not found, limits) are return values; any
+ * failure of the database itself surfaces as `StoreUnavailableError`.
+ * Every change to what a session projects (profile, role, cart) bumps `sessionVersion`.
+ */
+export interface Store {
+  findUserById(id: string): Promise<UserRecord | null>;
+  findUserByEmail(email: string): Promise<UserWithPassword | null>;
+  /** null when the email is taken. */
+  createUser(user: NewUser): Promise<UserRecord | null>;
+  updateProfile(id: string, change: ProfileChange): Promise<UserRecord | null>;
+  listProducts(page: number, pageSize: number): Promise<ProductPage>;
+  findProduct(id: number): Promise<Product | null>;
+  /** Inserts the products whose id is not present yet; returns how many were added. */
+  insertMissingProducts(products: Product[]): Promise<number>;
+  getCart(userId: string): Promise<Cart>;
+  addToCart(userId: string, productId: number, quantity: number): Promise<AddToCartResult>;
+  setCartQuantity(userId: string, productId: number, quantity: number): Promise<SetQuantityResult>;
+  close(): Promise<void>;
+}
+
+/** The store could not be reached or failed; callers answer 503 and change nothing. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'ERR_STORE_UNAVAILABLE';
+  constructor(options?: { cause?: unknown }) {
+    super('The data store is unavailable', options);
+    this.name = 'StoreUnavailableError';
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import { parseStoredPreferences } from '../preferences';
+import type { Database, UsersTable } from './schema';
+import type { NewUser, ProfileChange, UserRecord, UserWithPassword } from './store';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toUser(row: Selectable<UsersTable>): UserWithPassword {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    preferences: parseStoredPreferences(row.preferences),
+    sessionVersion: Number(row.session_version),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    passwordHash: row.password_hash,
+  };
+}
+
+function withoutPassword(user: UserWithPassword): UserRecord {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { passwordHash, ...rest } = user;
+  return rest;
+}
+
+/** Emails compare case-insensitively: stored lower-cased, looked up lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRecord | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? withoutPassword(toUser(row)) : null;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserWithPassword | null> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', normalizeEmail(email))
+    .executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function insertUser(db: Db, user: NewUser): Promise<UserRecord | null> {
+  const now = Date.now();
+  const row = await db
+    .insertInto('users')
+    .values({
+      id: randomUUID(),
+      email: normalizeEmail(user.email),
+      name: user.name,
+      password_hash: user.passwordHash,
+      role: user.role,
+      preferences: JSON.stringify(user.preferences ?? {}),
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return row ? withoutPassword(toUser(row)) : null;
+}
+
+/** Marks the user's sessions stale: the next request re-reads the claims. */
+export async function bumpSessionVersion(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ session_version: sql`session_version + 1`, updated_at: Date.now() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Merges a partial profile into the stored one. Runs in a transaction so that two
+ * concurrent saves of different preferences do not lose each other's keys.
+ */
+export async function updateProfile(
+  db: Kysely<Database>,
+  id: string,
+  change: ProfileChange,
+): Promise<UserRecord | null> {
+  return db.transaction().execute(async (trx) => {
+    const current = await findUserById(trx, id);
+    if (!current) return null;
+    await trx
+      .updateTable('users')
+      .set({
+        name: change.name ?? current.name,
+        preferences: JSON.stringify({ ...current.preferences, ...change.preferences }),
+        session_version: sql`session_version + 1`,
+        updated_at: Date.now(),
+      })
+      .where('id', '=', id)
+      .execute();
+    return findUserById(trx, id);
+  });
+}

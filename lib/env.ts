@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * The one reader of `process.env`. Everything else receives configuration as arguments,
+ * so library code stays testable and no module guesses at defaults of its own.
+ */
+
+const MIN_SECRET_CHARS = 32;
+const GENERATE_HINT = 'generate one with `openssl rand -base64 32`';
+const THIRTY_DAYS_SECONDS = 30 * 24 * 60 * 60;
+
+const secretSchema = z
+  .string({ error: `is missing; ${GENERATE_HINT}` })
+  .min(MIN_SECRET_CHARS, { error: `must be at least ${MIN_SECRET_CHARS} characters; ${GENERATE_HINT}` });
+
+const databaseUrlSchema = z
+  .string()
+  .refine((value) => /^(file:|postgres(ql)?:\/\/)/.test(value), {
+    error: 'must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)',
+  });
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NEXTAUTH_SECRET: secretSchema,
+  NEXTAUTH_SECRET_PREVIOUS: z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : [],
+    z.array(secretSchema),
+  ),
+  NEXTAUTH_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  DATABASE_URL: z.preprocess(emptyToUndefined, databaseUrlSchema.default('file:./.data/app.db')),
+  COOKIE_DOMAIN: z.preprocess(emptyToUndefined, z.string().optional()),
+  SESSION_MAX_AGE_SECONDS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().positive().default(THIRTY_DAYS_SECONDS),
+  ),
+  SEED_DEMO_DATA: booleanFlag,
+});
+
+export type Env = {
+  nodeEnv: 'development' | 'production' | 'test';
+  /** Current secret first, then previous ones (decode tries them in order). */
+  secrets: [string, ...string[]];
+  appUrl: URL;
+  databaseUrl: string;
+  cookieDomain: string | undefined;
+  sessionMaxAgeSeconds: number;
+  seedDemoData: boolean;
+};
+
+/** Misconfiguration: thrown once at start, with one line per problem naming the variable. */
+export class EnvError extends Error {
+  readonly code = 'ERR_ENV_INVALID';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment (default: `process.env`). Throws `EnvError` when it is unusable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+    );
+  }
+  const raw = result.data;
+  if (raw.NODE_ENV === 'production' && !raw.NEXTAUTH_URL) {
+    throw new EnvError([
+      'NEXTAUTH_URL is missing; set it to the public URL of the app, e.g. https://app.example.com',
+    ]);
+  }
+  return {
+    nodeEnv: raw.NODE_ENV,
+    secrets: [raw.NEXTAUTH_SECRET, ...raw.NEXTAUTH_SECRET_PREVIOUS],
+    appUrl: new URL(raw.NEXTAUTH_URL ?? 'http://localhost:3000'),
+    databaseUrl: raw.DATABASE_URL,
+    cookieDomain: raw.COOKIE_DOMAIN,
+    sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
+    seedDemoData: raw.SEED_DEMO_DATA || raw.NODE_ENV === 'development',
+  };
+}
+
+/** Only the store's URL, for scripts that need no secret (db:migrate, db:seed). */
+export function getDatabaseUrl(source: Record<string, string | undefined> = process.env): string {
+  const result = envSchema.shape.DATABASE_URL.safeParse(source.DATABASE_URL);
+  if (!result.success) throw new EnvError([`DATABASE_URL ${result.error.issues[0]?.message ?? 'is invalid'}`]);
+  return result.data;
+}
+
+/** Whether `next dev` is running; read here because only this module reads the environment. */
+export function isDevelopment(source: Record<string, string | undefined> = process.env): boolean {
+  return (source.NODE_ENV ?? 'development') === 'development';
+}
+
+/** The one line printed when the server refuses to start. */
+export function formatEnvError(error: EnvError): string {
+  return `Invalid environment: ${error.problems.join('; ')}`;
+}
+
+let cached: Env | undefined;
+
+/** The process's environment, parsed once. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

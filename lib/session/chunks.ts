@@ -1,0 +1,57 @@
+/**
+ * Chunking exactly as next-auth v4 reads it (core/lib/cookie.js): a value longer than
+ * 3933 characters (4096 minus an estimated 163 for attributes) is stored as
+ * `<name>.0`, `<name>.1`, ...; a shorter one under `<name>` itself.
+ */
+
+export const CHUNK_SIZE_CHARS = 4096 - 163;
+
+/** Node rejects request headers over 16 KB: three chunks leave room for everything else. */
+export const MAX_CHUNKS = 3;
+
+export interface CookieValue {
+  name: string;
+  value: string;
+}
+
+export type CookieMap = Readonly<Record<string, string | undefined>>;
+
+export function splitIntoChunks(name: string, value: string): CookieValue[] {
+  const count = Math.ceil(value.length / CHUNK_SIZE_CHARS);
+  if (count <= 1) return [{ name, value }];
+  return Array.from({ length: count }, (_, index) => ({
+    name: `${name}.${index}`,
+    value: value.slice(index * CHUNK_SIZE_CHARS, (index + 1) * CHUNK_SIZE_CHARS),
+  }));
+}
+
+export function countChunks(value: string): number {
+  return Math.max(1, Math.ceil(value.length / CHUNK_SIZE_CHARS));
+}
+
+function chunkIndex(cookieName: string, name: string): number | null {
+  if (!name.startsWith(`${cookieName}.`)) return null;
+  const suffix = name.slice(cookieName.length + 1);
+  return /^\d{1,3}$/.test(suffix) ? Number(suffix) : null;
+}
+
+/** Every request cookie that is a variant of the session cookie: `<name>` or `<name>.<n>`. */
+export function findSessionCookieNames(cookies: CookieMap, cookieName: string): string[] {
+  return Object.keys(cookies).filter((name) => name === cookieName || chunkIndex(cookieName, name) !== null);
+}
+
+/**
+ * Reassembles the token. Chunks `.0 .. .n` win when complete; otherwise the unsuffixed
+ * cookie. (next-auth joins every variant it sees, so a leftover `<name>` next to `.0`
+ * signs the user out there; reading the intact variant lets the next write heal it.)
+ */
+export function joinChunks(cookies: CookieMap, cookieName: string): string | undefined {
+  const parts: string[] = [];
+  for (let index = 0; ; index += 1) {
+    const part = cookies[`${cookieName}.${index}`];
+    if (part === undefined) break;
+    parts.push(part);
+  }
+  if (parts.length > 0) return parts.join('');
+  return cookies[cookieName] || undefined;
+}

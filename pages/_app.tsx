@@ -1,0 +1,17 @@
+import type { AppProps } from 'next/app';
+import type { Session } from 'next-auth';
+import { SessionProvider } from 'next-auth/react';
+import { Header } from '@/components/Header';
+import '@/styles/globals.css';
+
+export default function App({ Component, pageProps }: AppProps<{ session?: Session | null }>) {
+  const { session, ...rest } = pageProps;
+  return (
+    <SessionProvider session={session}>
+      <Header />
+      <main className="main">
+        <Component {...rest} />
+      </main>
+    </SessionProvider>
+  );
+}

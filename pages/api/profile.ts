@@ -1,0 +1,31 @@
+import { defineRoute, HttpError, NOT_SIGNED_IN, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
+import { updateSession } from '@/lib/auth';
+import { sessionPatchSchema } from '@/lib/auth/session-patch';
+import { getStore } from '@/lib/db';
+import type { UserRecord } from '@/lib/db/store';
+
+export const config = { api: { bodyParser: false } };
+
+function toProfile(user: UserRecord) {
+  return { id: user.id, name: user.name, email: user.email, role: user.role, preferences: user.preferences };
+}
+
+export default defineRoute({
+  GET: async (req, res) => {
+    const userId = await requireUserId(req, res);
+    const user = await (await getStore()).findUserById(userId);
+    if (!user) throw new HttpError(401, NOT_SIGNED_IN);
+    res.status(200).json({ profile: toProfile(user) });
+  },
+
+  /** PATCH /api/profile `{ name?, preferences? }`: the store first, then the session. */
+  PATCH: async (req, res) => {
+    const body = await readMutationBody(req);
+    const userId = await requireUserId(req, res);
+    const change = sessionPatchSchema.parse(body ?? {});
+    const user = await (await getStore()).updateProfile(userId, change);
+    if (!user) throw new HttpError(401, NOT_SIGNED_IN);
+    const session = sessionOrThrow(await updateSession(req, res));
+    res.status(200).json({ profile: toProfile(user), session });
+  },
+});

@@ -1,0 +1,32 @@
+import Link from 'next/link';
+import { signOut, useSession } from 'next-auth/react';
+
+export default function Home() {
+  const { data: session, status } = useSession();
+  if (status === 'loading') return <p className="muted">Loading…</p>;
+  if (!session) {
+    return (
+      <section className="card">
+        <h1>Welcome</h1>
+        <p>You are not signed in.</p>
+        <Link href="/signin" className="button">
+          Sign in
+        </Link>
+      </section>
+    );
+  }
+  return (
+    <section className="card">
+      <h1>Hello, {session.user.name}</h1>
+      <p>
+        Signed in as <strong>{session.user.email}</strong> with the role <strong>{session.user.role}</strong>.
+      </p>
+      <p className="muted">
+        Cart: {session.cart.count} item(s), {(session.cart.totalCents / 100).toFixed(2)} in total.
+      </p>
+      <button type="button" className="button" onClick={() => signOut({ callbackUrl: '/signin' })}>
+        Sign out
+      </button>
+    </section>
+  );
+}
