@@ -3,12 +3,10 @@
  * one line naming the variable, instead of failing on the first sign-in.
  */
 export async function register(): Promise<void> {
-  const { EnvError, formatEnvError, getEnv } = await import('./lib/env');
-  try {
-    getEnv();
-  } catch (error) {
-    if (!(error instanceof EnvError)) throw error;
-    console.error(formatEnvError(error));
-    process.exit(1);
+  // NEXT_RUNTIME is inlined by Next at build time (not configuration), so the Edge bundle
+  // drops the Node-only check.
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { assertEnvAtStartup } = await import('./lib/startup-check');
+    assertEnvAtStartup();
   }
 }

@@ -27,7 +27,7 @@ async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown):
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
   const store = await deps.getStore();
   const parsed = parseSessionPatch(patchInput);
-  if (!parsed.ok) deps.warn(`[session] refused patch: ${parsed.issues.map((issue) => issue.path).join(', ')}`);
+  if (!parsed.ok) deps.warn(`[session] refused patch: ${parsed.issues.map((issue) => issue.message).join('; ')}`);
   if (parsed.ok && !isEmptyPatch(parsed.patch)) {
     const updated = await store.updateProfile(token.sub, parsed.patch);
     if (!updated) throw new SessionEndedError('user-not-found');

@@ -1,0 +1,90 @@
+import 'next-test-api-route-handler';
+import { getToken } from 'next-auth/jwt';
+import { getStore } from '@/lib/db';
+import { CHUNK_SIZE_CHARS, MAX_CHUNKS } from '@/lib/session';
+import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
+import * as cartRoute from '@/pages/api/cart';
+import * as refreshRoute from '@/pages/api/session/refresh';
+import type { CookieJar } from '../helpers/cookie-jar';
+import { callRoute } from '../helpers/routes';
+import { SESSION_COOKIE, sessionSetCookies, sessionTokenOf } from '../helpers/session-cookie';
+import { ALICE, signInAsAlice } from '../helpers/sign-in';
+import { TEST_SECRET } from '../helpers/test-env';
+
+async function fillCart(lines: number): Promise<void> {
+  const store = await getStore();
+  const alice = await store.findUserByEmail(ALICE.email);
+  for (let productId = 1; productId <= lines; productId += 1) {
+    await store.addToCart(alice?.id ?? '', productId, 1);
+  }
+}
+
+async function emptyCartExcept(keep: number): Promise<void> {
+  const store = await getStore();
+  const alice = await store.findUserByEmail(ALICE.email);
+  const cart = await store.getCart(alice?.id ?? '');
+  for (const line of cart.items.slice(keep)) await store.setCartQuantity(alice?.id ?? '', line.productId, 0);
+}
+
+function refresh(jar: CookieJar) {
+  return callRoute(refreshRoute, { url: '/api/session/refresh', method: 'POST', body: {}, jar });
+}
+
+function nextAuthGetToken(jar: CookieJar) {
+  return getToken({ req: { headers: { cookie: jar.header() }, cookies: jar.toObject() } as never, secret: TEST_SECRET, secureCookie: false });
+}
+
+describe('session cookie chunking', () => {
+  let jar: CookieJar;
+  beforeAll(async () => {
+    jar = await signInAsAlice();
+  });
+
+  it('splits a token over 4 KB into .0/.1 cookies that next-auth reassembles', async () => {
+    await fillCart(150);
+
+    const response = await refresh(jar);
+
+    const names = sessionSetCookies(response.setCookies).map((cookie) => cookie.name);
+    expect(names).toEqual(expect.arrayContaining([`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`]));
+    expect(names).toContain(SESSION_COOKIE); // the unchunked variant of the request is expired
+    expect(jar.get(SESSION_COOKIE)).toBeUndefined();
+    expect(jar.get(`${SESSION_COOKIE}.0`)?.length).toBe(CHUNK_SIZE_CHARS);
+    const token = await nextAuthGetToken(jar);
+    expect(token?.cart?.items).toHaveLength(150);
+  });
+
+  it("next-auth's own session read keeps the chunked session", async () => {
+    const session = await callRoute(nextAuthRoute, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar });
+
+    expect(session.body).toMatchObject({ cart: { count: 150 } });
+  });
+
+  it('expires the stale chunks when the token shrinks back under one cookie', async () => {
+    await emptyCartExcept(1);
+
+    const response = await refresh(jar);
+
+    const cookies = sessionSetCookies(response.setCookies);
+    const written = cookies.filter((cookie) => cookie.value !== '');
+    const expired = cookies.filter((cookie) => cookie.value === '').map((cookie) => cookie.name);
+    expect(written.map((cookie) => cookie.name)).toEqual([SESSION_COOKIE]);
+    expect(expired.sort()).toEqual([`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`]);
+    expect(jar.names().filter((name) => name.startsWith(`${SESSION_COOKIE}.`))).toEqual([]);
+    expect((await nextAuthGetToken(jar))?.cart?.count).toBe(1);
+  });
+
+  it(`keeps a 200-line cart within ${MAX_CHUNKS} chunks, and the app keeps answering`, async () => {
+    await fillCart(200);
+
+    const response = await refresh(jar);
+
+    expect(response.status).toBe(200);
+    const chunks = jar.names().filter((name) => name.startsWith(`${SESSION_COOKIE}.`));
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.length).toBeLessThanOrEqual(MAX_CHUNKS);
+    expect(sessionTokenOf(jar)?.length).toBeLessThanOrEqual(MAX_CHUNKS * CHUNK_SIZE_CHARS);
+    const cart = await callRoute(cartRoute, { url: '/api/cart', jar });
+    expect((cart.body as { items: unknown[] }).items).toHaveLength(200);
+  });
+});

@@ -1,0 +1,45 @@
+import { TEST_SECRET } from '../helpers/test-env';
+
+// The previous secret is the suite's usual one; the current one is new. Set before the app loads.
+const NEW_SECRET = 'a-brand-new-secret-after-rotation-0123456789abcdef';
+process.env.NEXTAUTH_SECRET = NEW_SECRET;
+process.env.NEXTAUTH_SECRET_PREVIOUS = TEST_SECRET;
+
+import 'next-test-api-route-handler';
+import { decode } from 'next-auth/jwt';
+import { getStore } from '@/lib/db';
+import { createSessionCodec } from '@/lib/session';
+import * as cartRoute from '@/pages/api/cart';
+import * as refreshRoute from '@/pages/api/session/refresh';
+import { CookieJar } from '../helpers/cookie-jar';
+import { callRoute } from '../helpers/routes';
+import { SESSION_COOKIE } from '../helpers/session-cookie';
+import { ALICE } from '../helpers/sign-in';
+
+async function jarWithOldSecretToken(): Promise<CookieJar> {
+  const alice = await (await getStore()).findUserByEmail(ALICE.email);
+  const oldToken = createSessionCodec([TEST_SECRET]).encode({ sub: alice?.id, id: alice?.id, email: ALICE.email, name: 'Alice', role: 'member' }, 3600);
+  return new CookieJar().set(SESSION_COOKIE, oldToken);
+}
+
+describe('secret rotation (NEXTAUTH_SECRET_PREVIOUS)', () => {
+  it('accepts a token from the previous secret and re-issues it under the current one on an update', async () => {
+    const jar = await jarWithOldSecretToken();
+
+    const response = await callRoute(refreshRoute, { url: '/api/session/refresh', method: 'POST', body: {}, jar });
+
+    expect(response.status).toBe(200);
+    const reissued = jar.get(SESSION_COOKIE);
+    expect(await decode({ token: reissued, secret: NEW_SECRET })).toMatchObject({ email: ALICE.email });
+    await expect(decode({ token: reissued, secret: TEST_SECRET })).rejects.toThrow();
+  });
+
+  it('re-issues under the current secret on a plain authenticated read too', async () => {
+    const jar = await jarWithOldSecretToken();
+
+    const response = await callRoute(cartRoute, { url: '/api/cart', jar });
+
+    expect(response.status).toBe(200);
+    expect(await decode({ token: jar.get(SESSION_COOKIE), secret: NEW_SECRET })).toMatchObject({ email: ALICE.email });
+  });
+});

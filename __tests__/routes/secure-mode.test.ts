@@ -1,0 +1,57 @@
+// Secure mode is decided once at start from NEXTAUTH_URL: set it before the app's modules load.
+process.env.NEXTAUTH_URL = 'https://app.example.com';
+process.env.COOKIE_DOMAIN = 'app.example.com';
+
+import 'next-test-api-route-handler';
+import * as refreshRoute from '@/pages/api/session/refresh';
+import { callRoute } from '../helpers/routes';
+import { sessionSetCookies } from '../helpers/session-cookie';
+import { signInThroughNextAuth, ALICE } from '../helpers/sign-in';
+
+const SECURE_NAME = '__Secure-next-auth.session-token';
+
+describe('secure mode (NEXTAUTH_URL=https://...)', () => {
+  it('next-auth sign-in writes the __Secure- cookie with Secure; HttpOnly; SameSite=Lax; Path=/', async () => {
+    const { response } = await signInThroughNextAuth(ALICE.email, ALICE.password);
+
+    const [cookie] = sessionSetCookies(response.setCookies, SECURE_NAME);
+    expect(cookie?.name).toBe(SECURE_NAME);
+    expect(cookie?.attributes).toMatchObject({ secure: true, httponly: true, samesite: 'Lax', path: '/', domain: 'app.example.com' });
+  });
+
+  it('updateSession writes the same name and attributes, with Max-Age and Expires', async () => {
+    const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
+
+    const response = await callRoute(refreshRoute, {
+      url: '/api/session/refresh',
+      method: 'POST',
+      body: {},
+      jar,
+      headers: { origin: 'https://app.example.com' },
+    });
+
+    expect(response.status).toBe(200);
+    const cookies = sessionSetCookies(response.setCookies, SECURE_NAME);
+    expect(cookies).toHaveLength(1);
+    for (const cookie of cookies) {
+      expect(cookie.name.startsWith('__Secure-')).toBe(true);
+      expect(cookie.attributes).toMatchObject({ secure: true, httponly: true, samesite: 'Lax', path: '/', 'max-age': '2592000' });
+      const expiresInSeconds = (new Date(String(cookie.attributes.expires)).getTime() - Date.now()) / 1000;
+      expect(Math.abs(expiresInSeconds - 2592000)).toBeLessThan(5);
+    }
+  });
+
+  it('refuses the plain http origin of the same host', async () => {
+    const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
+
+    const response = await callRoute(refreshRoute, {
+      url: '/api/session/refresh',
+      method: 'POST',
+      body: {},
+      jar,
+      headers: { origin: 'http://app.example.com' },
+    });
+
+    expect(response.status).toBe(403);
+  });
+});

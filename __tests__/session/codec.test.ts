@@ -1,0 +1,267 @@
+import { decode, encode } from 'next-auth/jwt';
+import { CodecConfigError, createSessionCodec } from '@/lib/session/codec';
+import { TEST_SECRET } from '../helpers/test-env';
+
+const OTHER_SECRET = 'another-secret-that-is-long-enough-for-the-check-9876543210';
+const OLD_SECRET = 'the-previous-secret-that-was-rotated-out-0123456789abcdef';
+const NEW_SECRET = 'the-current-secret-after-the-rotation-0123456789abcdefgh';
+
+/** 2030-01-01T00:00:00.500Z: a frozen instant, half a second in so flooring shows. */
+const FROZEN_MS = Date.UTC(2030, 0, 1) + 500;
+const FROZEN_SECONDS = Math.floor(FROZEN_MS / 1000);
+
+/** A settable clock for the codec (milliseconds since the epoch). */
+function frozenClock(startMs: number): { now: () => number; set: (ms: number) => void } {
+  let current = startMs;
+  return { now: () => current, set: (ms) => (current = ms) };
+}
+
+/** Flips one bit in the bytes of part `index` of a compact JWE (not a padding bit of the text). */
+function tamperPart(token: string, index: number): string {
+  const parts = token.split('.');
+  const bytes = Buffer.from(parts[index] ?? '', 'base64url');
+  bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+  parts[index] = bytes.toString('base64url');
+  return parts.join('.');
+}
+
+describe('createSessionCodec: compatibility with next-auth/jwt', () => {
+  it("decodes a token made by next-auth's encode with the same secret", async () => {
+    const token = await encode({ token: { sub: 'user-1', role: 'admin' }, secret: TEST_SECRET, maxAge: 3600 });
+
+    const decoded = createSessionCodec([TEST_SECRET]).decode(token);
+
+    expect(decoded?.payload).toMatchObject({ sub: 'user-1', role: 'admin' });
+    expect(decoded?.secretIndex).toBe(0);
+  });
+
+  it("makes tokens that next-auth's decode opens with the same secret", async () => {
+    const token = createSessionCodec([TEST_SECRET]).encode({ sub: 'user-2', email: 'b@example.com' }, 3600);
+
+    const payload = await decode({ token, secret: TEST_SECRET });
+
+    expect(payload).toMatchObject({ sub: 'user-2', email: 'b@example.com' });
+  });
+
+  it("makes tokens that next-auth's decode refuses under another secret", async () => {
+    const token = createSessionCodec([TEST_SECRET]).encode({ sub: 'user-3' }, 3600);
+
+    await expect(decode({ token, secret: OTHER_SECRET })).rejects.toThrow();
+  });
+});
+
+describe('createSessionCodec: claims', () => {
+  it('round-trips sub, role and nested objects unchanged', () => {
+    const codec = createSessionCodec([TEST_SECRET]);
+    const claims = {
+      sub: 'user-4',
+      role: 'member' as const,
+      preferences: { theme: 'dark' as const, locale: 'de-DE' as const },
+      cart: { count: 2, totalCents: 1998, items: [{ productId: 7, quantity: 2 }] },
+    };
+
+    const payload = codec.decode(codec.encode(claims, 3600))?.payload;
+
+    expect(payload).toMatchObject(claims);
+  });
+
+  it('sets iat to the clock in whole seconds and exp to iat plus maxAgeSeconds', () => {
+    const clock = frozenClock(FROZEN_MS);
+    const codec = createSessionCodec([TEST_SECRET], clock.now);
+
+    const payload = codec.decode(codec.encode({ sub: 'user-5' }, 600))?.payload;
+
+    expect(payload?.iat).toBe(FROZEN_SECONDS);
+    expect(payload?.exp).toBe(FROZEN_SECONDS + 600);
+  });
+
+  it('overrides iat and exp carried over from an older token', () => {
+    const clock = frozenClock(FROZEN_MS);
+    const codec = createSessionCodec([TEST_SECRET], clock.now);
+
+    const payload = codec.decode(codec.encode({ sub: 'user-6', iat: 1, exp: 2 }, 600))?.payload;
+
+    expect(payload?.iat).toBe(FROZEN_SECONDS);
+    expect(payload?.exp).toBe(FROZEN_SECONDS + 600);
+  });
+
+  it('gives every encode a fresh jti', () => {
+    const codec = createSessionCodec([TEST_SECRET]);
+
+    const first = codec.decode(codec.encode({ sub: 'user-7' }, 3600))?.payload.jti;
+    const second = codec.decode(codec.encode({ sub: 'user-7' }, 3600))?.payload.jti;
+
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).not.toBe(first);
+  });
+
+  it('produces a different token each time for the same claims (random IV)', () => {
+    const clock = frozenClock(FROZEN_MS);
+    const codec = createSessionCodec([TEST_SECRET], clock.now);
+
+    expect(codec.encode({ sub: 'user-8' }, 60)).not.toBe(codec.encode({ sub: 'user-8' }, 60));
+  });
+});
+
+describe('createSessionCodec: tampered and foreign tokens', () => {
+  const codec = createSessionCodec([TEST_SECRET]);
+  const token = codec.encode({ sub: 'user-9', role: 'member' }, 3600);
+
+  it('opens the untampered token (the baseline the tamper tests change)', () => {
+    expect(codec.decode(token)?.payload.sub).toBe('user-9');
+  });
+
+  it('returns null when a ciphertext byte is flipped', () => {
+    expect(codec.decode(tamperPart(token, 3))).toBeNull();
+  });
+
+  it('returns null when an authentication tag byte is flipped', () => {
+    expect(codec.decode(tamperPart(token, 4))).toBeNull();
+  });
+
+  it('returns null when an IV byte is flipped', () => {
+    expect(codec.decode(tamperPart(token, 2))).toBeNull();
+  });
+
+  it('returns null when the protected header is replaced by another supported header', () => {
+    const parts = token.split('.');
+    parts[0] = Buffer.from(JSON.stringify({ enc: 'A256GCM', alg: 'dir' })).toString('base64url');
+
+    expect(codec.decode(parts.join('.'))).toBeNull();
+  });
+
+  it('returns null when the header names another algorithm', () => {
+    const parts = token.split('.');
+    parts[0] = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A128GCM' })).toString('base64url');
+
+    expect(codec.decode(parts.join('.'))).toBeNull();
+  });
+
+  it('returns null when the encrypted-key part is not empty', () => {
+    const parts = token.split('.');
+    parts[1] = 'AAAA';
+
+    expect(codec.decode(parts.join('.'))).toBeNull();
+  });
+
+  it('returns null for a token made under another secret', () => {
+    const foreign = createSessionCodec([OTHER_SECRET]).encode({ sub: 'user-9' }, 3600);
+
+    expect(codec.decode(foreign)).toBeNull();
+  });
+});
+
+describe('createSessionCodec: garbage input', () => {
+  const codec = createSessionCodec([TEST_SECRET]);
+
+  it.each([
+    ['an empty string', ''],
+    ['undefined', undefined],
+    ['null', null],
+    ['three dotted parts', 'a.b.c'],
+    ['five empty parts', '....'],
+    ['six parts', 'a.b.c.d.e.f'],
+    ['non-base64 characters in every part', '%%%.!!!.***.###.@@@'],
+    ['a valid header and non-base64 in the rest', `${Buffer.from('{"alg":"dir","enc":"A256GCM"}').toString('base64url')}..~~~.~~~.~~~`],
+    ['a plain word', 'not-a-token'],
+  ])('returns null without throwing for %s', (_label, input) => {
+    expect(() => codec.decode(input)).not.toThrow();
+    expect(codec.decode(input)).toBeNull();
+  });
+});
+
+describe('createSessionCodec: expiry with an injected clock', () => {
+  const maxAgeSeconds = 60;
+
+  function encodeAtFrozenTime() {
+    const clock = frozenClock(FROZEN_MS);
+    const codec = createSessionCodec([TEST_SECRET], clock.now);
+    const token = codec.encode({ sub: 'user-10' }, maxAgeSeconds);
+    return { clock, codec, token, expMs: (FROZEN_SECONDS + maxAgeSeconds) * 1000 };
+  }
+
+  it('opens the token one second before exp', () => {
+    const { clock, codec, token, expMs } = encodeAtFrozenTime();
+
+    clock.set(expMs - 1000);
+
+    expect(codec.decode(token)?.payload.sub).toBe('user-10');
+  });
+
+  it("still opens the token just before exp plus next-auth's 15 s tolerance", () => {
+    const { clock, codec, token, expMs } = encodeAtFrozenTime();
+
+    clock.set(expMs + 15_000 - 1);
+
+    expect(codec.decode(token)?.payload.sub).toBe('user-10');
+  });
+
+  it('returns null once exp plus the 15 s tolerance is reached', () => {
+    const { clock, codec, token, expMs } = encodeAtFrozenTime();
+
+    clock.set(expMs + 15_000);
+
+    expect(codec.decode(token)).toBeNull();
+  });
+
+  it('returns null an hour after exp', () => {
+    const { clock, codec, token, expMs } = encodeAtFrozenTime();
+
+    clock.set(expMs + 3_600_000);
+
+    expect(codec.decode(token)).toBeNull();
+  });
+
+  it("returns null for a next-auth token whose exp is over 15 s in the codec's past", async () => {
+    const token = await encode({ token: { sub: 'user-11' }, secret: TEST_SECRET, maxAge: 60 });
+    const inTwoMinutes = Date.now() + 120_000;
+
+    expect(createSessionCodec([TEST_SECRET], () => inTwoMinutes).decode(token)).toBeNull();
+  });
+});
+
+describe('createSessionCodec: secret rotation', () => {
+  it('opens a token made under the previous secret and reports secretIndex 1', () => {
+    const token = createSessionCodec([OLD_SECRET]).encode({ sub: 'user-12' }, 3600);
+
+    const decoded = createSessionCodec([NEW_SECRET, OLD_SECRET]).decode(token);
+
+    expect(decoded?.payload.sub).toBe('user-12');
+    expect(decoded?.secretIndex).toBe(1);
+  });
+
+  it('opens a token made under the current secret and reports secretIndex 0', () => {
+    const token = createSessionCodec([NEW_SECRET]).encode({ sub: 'user-13' }, 3600);
+
+    const decoded = createSessionCodec([NEW_SECRET, OLD_SECRET]).decode(token);
+
+    expect(decoded?.payload.sub).toBe('user-13');
+    expect(decoded?.secretIndex).toBe(0);
+  });
+
+  it('encodes under the first secret only', () => {
+    const token = createSessionCodec([NEW_SECRET, OLD_SECRET]).encode({ sub: 'user-14' }, 3600);
+
+    expect(createSessionCodec([OLD_SECRET]).decode(token)).toBeNull();
+    expect(createSessionCodec([NEW_SECRET]).decode(token)?.payload.sub).toBe('user-14');
+  });
+});
+
+describe('createSessionCodec: misconfiguration', () => {
+  it('throws CodecConfigError with code ERR_CODEC_NO_SECRET when given no secret', () => {
+    let thrown: unknown;
+    try {
+      createSessionCodec([]);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(CodecConfigError);
+    expect(thrown).toMatchObject({ code: 'ERR_CODEC_NO_SECRET', name: 'CodecConfigError' });
+  });
+
+  it('throws CodecConfigError when one of the secrets is empty', () => {
+    expect(() => createSessionCodec([TEST_SECRET, ''])).toThrow(CodecConfigError);
+  });
+});

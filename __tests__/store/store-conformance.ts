@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { hashPassword, verifyPassword } from '../../lib/auth/password';
+import { CATALOG_SIZE, DEMO_USERS, demoProduct, seedDemoData } from '../../lib/db/seed';
+import { MAX_LINE_QUANTITY, type NewUser, type Store, type UserRecord } from '../../lib/db/store';
+
+/**
+ * The one suite both stores must pass (lucia's adapter-test does the same for its
+ * adapters), so the SQLite and PostgreSQL stores cannot drift apart.
+ *
+ * `openStore` opens a new store on this run's own, initially empty database: the same
+ * database on every call (the migration test opens a second store on it). The suite
+ * closes every store it opens; the caller creates and drops the database.
+ *
+ * @example
+ * describeStoreConformance('SQLite', () => createStore(`file:${tempFile}`));
+ */
+export function describeStoreConformance(label: string, openStore: () => Promise<Store>): void {
+  describe(`${label} store`, () => {
+    let store: Store;
+    let firstSeed: { productsAdded: number; usersAdded: number };
+
+    beforeAll(async () => {
+      store = await openStore();
+      firstSeed = await seedDemoData(store);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    /** A user of its own for each test, so no test sees another's cart or profile. */
+    async function createTestUser(overrides: Partial<NewUser> = {}): Promise<UserRecord> {
+      const user = await store.createUser({
+        email: `user-${randomUUID()}@example.test`,
+        name: 'Test User',
+        passwordHash: 'placeholder-hash',
+        role: 'member',
+        ...overrides,
+      });
+      if (!user) throw new Error('createUser returned null for a fresh email');
+      return user;
+    }
+
+    async function sessionVersionOf(userId: string): Promise<number | undefined> {
+      return (await store.findUserById(userId))?.sessionVersion;
+    }
+
+    async function quantityInCart(userId: string, productId: number): Promise<number | undefined> {
+      const cart = await store.getCart(userId);
+      return cart.items.find((line) => line.productId === productId)?.quantity;
+    }
+
+    describe('migrations', () => {
+      it('opens a second store on an already migrated database, sharing its data', async () => {
+        const user = await createTestUser();
+
+        const second = await openStore();
+        try {
+          expect(await second.findUserById(user.id)).toEqual(user);
+          const created = await second.createUser({
+            email: `user-${randomUUID()}@example.test`,
+            name: 'Second Store',
+            passwordHash: 'placeholder-hash',
+            role: 'member',
+          });
+          expect(created).not.toBeNull();
+          expect(await store.findUserById(created?.id ?? '')).toMatchObject({ name: 'Second Store' });
+        } finally {
+          await second.close();
+        }
+      });
+    });
+
+    describe('seedDemoData', () => {
+      it('seeds the whole catalog and both demo users into an empty database', () => {
+        expect(firstSeed).toEqual({ productsAdded: CATALOG_SIZE, usersAdded: DEMO_USERS.length });
+      });
+
+      it('adds no products and no users when run again', async () => {
+        const before = await store.listProducts(1, 1);
+
+        expect(await seedDemoData(store)).toEqual({ productsAdded: 0, usersAdded: 0 });
+        expect((await store.listProducts(1, 1)).total).toBe(before.total);
+      });
+
+      it('provides at least 200 products, alice as a member and admin as an admin', async () => {
+        expect((await store.listProducts(1, 1)).total).toBeGreaterThanOrEqual(200);
+        expect(await store.findUserByEmail('alice@example.com')).toMatchObject({ name: 'Alice', role: 'member' });
+        expect(await store.findUserByEmail('admin@example.com')).toMatchObject({ name: 'Admin', role: 'admin' });
+      });
+    });
+
+    describe('users', () => {
+      it('finds a user by email whatever its case and surrounding spaces', async () => {
+        const user = await createTestUser({ email: `Mixed.Case-${randomUUID()}@Example.TEST` });
+
+        expect(user.email).toBe(user.email.toLowerCase());
+        expect((await store.findUserByEmail(`  ${user.email.toUpperCase()} `))?.id).toBe(user.id);
+      });
+
+      it('returns null from createUser for an email that is taken, in any case, and keeps the first user', async () => {
+        const user = await createTestUser({ name: 'First Owner' });
+
+        const taken = await store.createUser({
+          email: user.email.toUpperCase(),
+          name: 'Second Owner',
+          passwordHash: 'placeholder-hash',
+          role: 'admin',
+        });
+
+        expect(taken).toBeNull();
+        expect(await store.findUserByEmail(user.email)).toMatchObject({ id: user.id, name: 'First Owner', role: 'member' });
+      });
+
+      it('returns null when looking up an unknown id or email', async () => {
+        expect(await store.findUserById(randomUUID())).toBeNull();
+        expect(await store.findUserByEmail(`nobody-${randomUUID()}@example.test`)).toBeNull();
+      });
+    });
+
+    describe('updateProfile', () => {
+      it('merges a partial preferences change into the stored preferences', async () => {
+        const user = await createTestUser({ preferences: { theme: 'dark', locale: 'de-DE' } });
+
+        const updated = await store.updateProfile(user.id, { preferences: { locale: 'fr-FR' } });
+
+        expect(updated?.preferences).toEqual({ theme: 'dark', locale: 'fr-FR' });
+        expect((await store.findUserById(user.id))?.preferences).toEqual({ theme: 'dark', locale: 'fr-FR' });
+      });
+
+      it('changes the name and leaves the preferences as they were', async () => {
+        const user = await createTestUser({ name: 'Old Name', preferences: { theme: 'light', locale: 'ja-JP' } });
+
+        const updated = await store.updateProfile(user.id, { name: 'New Name' });
+
+        expect(updated).toMatchObject({ name: 'New Name', preferences: { theme: 'light', locale: 'ja-JP' } });
+        expect((await store.findUserById(user.id))?.name).toBe('New Name');
+      });
+
+      it('bumps sessionVersion on every change', async () => {
+        const user = await createTestUser();
+
+        const first = await store.updateProfile(user.id, { name: 'Once' });
+        const second = await store.updateProfile(user.id, { preferences: { theme: 'dark' } });
+
+        expect(first?.sessionVersion).toBe(user.sessionVersion + 1);
+        expect(second?.sessionVersion).toBe(user.sessionVersion + 2);
+      });
+
+      it('returns null for an unknown user id', async () => {
+        expect(await store.updateProfile(randomUUID(), { name: 'Nobody' })).toBeNull();
+      });
+    });
+
+    describe('products', () => {
+      it('pages the catalog in id order, honouring the page size', async () => {
+        const page1 = await store.listProducts(1, 7);
+        const page2 = await store.listProducts(2, 7);
+
+        expect(page1).toMatchObject({ page: 1, pageSize: 7 });
+        expect(page2).toMatchObject({ page: 2, pageSize: 7 });
+        expect(page1.total).toBeGreaterThanOrEqual(200);
+        expect(page2.total).toBe(page1.total);
+        expect(page1.items).toHaveLength(7);
+        expect(page2.items).toHaveLength(7);
+        const ids1 = page1.items.map((product) => product.id);
+        const ids2 = page2.items.map((product) => product.id);
+        expect(ids1).toEqual([...ids1].sort((a, b) => a - b));
+        expect(Math.min(...ids2)).toBeGreaterThan(Math.max(...ids1));
+      });
+
+      it('finds a product by id with its name and price', async () => {
+        expect(await store.findProduct(42)).toEqual(demoProduct(42));
+      });
+
+      it('returns null for an unknown product id', async () => {
+        expect(await store.findProduct(CATALOG_SIZE + 1_000_000)).toBeNull();
+      });
+    });
+
+    describe('addToCart', () => {
+      it('adds a new line and accumulates later adds to the same product', async () => {
+        const user = await createTestUser();
+
+        expect(await store.addToCart(user.id, 3, 2)).toBe('added');
+        expect(await store.addToCart(user.id, 3, 5)).toBe('added');
+
+        expect(await quantityInCart(user.id, 3)).toBe(7);
+        expect((await store.getCart(user.id)).items).toHaveLength(1);
+      });
+
+      it('returns unknown-product for a product that does not exist and adds nothing', async () => {
+        const user = await createTestUser();
+
+        expect(await store.addToCart(user.id, CATALOG_SIZE + 1_000_000, 1)).toBe('unknown-product');
+        expect((await store.getCart(user.id)).items).toEqual([]);
+      });
+
+      it('returns unknown-user for a user that does not exist', async () => {
+        expect(await store.addToCart(randomUUID(), 1, 1)).toBe('unknown-user');
+      });
+
+      it(`refuses an add that would take a line past ${MAX_LINE_QUANTITY}, leaving its quantity unchanged`, async () => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 5, MAX_LINE_QUANTITY - 1);
+
+        expect(await store.addToCart(user.id, 5, 2)).toBe('limit-exceeded');
+        expect(await quantityInCart(user.id, 5)).toBe(MAX_LINE_QUANTITY - 1);
+        expect(await store.addToCart(user.id, 5, 1)).toBe('added');
+        expect(await store.addToCart(user.id, 5, 1)).toBe('limit-exceeded');
+        expect(await quantityInCart(user.id, 5)).toBe(MAX_LINE_QUANTITY);
+      });
+
+      it(`refuses a first add of more than ${MAX_LINE_QUANTITY} to an empty line`, async () => {
+        const user = await createTestUser();
+
+        expect(await store.addToCart(user.id, 6, MAX_LINE_QUANTITY + 1)).toBe('limit-exceeded');
+        expect(await quantityInCart(user.id, 6)).toBeUndefined();
+      });
+
+      it('bumps sessionVersion when it adds', async () => {
+        const user = await createTestUser();
+
+        await store.addToCart(user.id, 8, 1);
+
+        expect(await sessionVersionOf(user.id)).toBe(user.sessionVersion + 1);
+      });
+
+      it('sums 20 concurrent adds of 1 to the same line to exactly 20', async () => {
+        const user = await createTestUser();
+
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.addToCart(user.id, 9, 1)));
+
+        expect(results).toEqual(Array(20).fill('added'));
+        expect(await quantityInCart(user.id, 9)).toBe(20);
+        expect(await sessionVersionOf(user.id)).toBe(user.sessionVersion + 20);
+      });
+    });
+
+    describe('setCartQuantity', () => {
+      it('sets the quantity of a line in the cart and bumps sessionVersion', async () => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 11, 4);
+        const before = await sessionVersionOf(user.id);
+
+        expect(await store.setCartQuantity(user.id, 11, 2)).toBe('updated');
+
+        expect(await quantityInCart(user.id, 11)).toBe(2);
+        expect(await sessionVersionOf(user.id)).toBe((before ?? Number.NaN) + 1);
+      });
+
+      it('removes the line when the quantity is 0', async () => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 12, 4);
+        await store.addToCart(user.id, 13, 1);
+
+        expect(await store.setCartQuantity(user.id, 12, 0)).toBe('removed');
+
+        expect((await store.getCart(user.id)).items.map((line) => line.productId)).toEqual([13]);
+      });
+
+      it('returns not-in-cart for a product the user has not added, and adds no line', async () => {
+        const user = await createTestUser();
+
+        expect(await store.setCartQuantity(user.id, 14, 3)).toBe('not-in-cart');
+        expect((await store.getCart(user.id)).items).toEqual([]);
+      });
+
+      it('returns unknown-user for a user that does not exist', async () => {
+        expect(await store.setCartQuantity(randomUUID(), 1, 1)).toBe('unknown-user');
+      });
+    });
+
+    describe('getCart', () => {
+      it('returns an empty cart for a user who has added nothing', async () => {
+        const user = await createTestUser();
+
+        expect(await store.getCart(user.id)).toEqual({ items: [], count: 0, totalCents: 0 });
+      });
+
+      it('lists lines in product order with a count and total summed over all lines', async () => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 17, 2);
+        await store.addToCart(user.id, 15, 3);
+        await store.addToCart(user.id, 16, 1);
+        const [p15, p16, p17] = [demoProduct(15), demoProduct(16), demoProduct(17)];
+
+        const cart = await store.getCart(user.id);
+
+        expect(cart.items).toEqual([
+          { productId: 15, name: p15.name, priceCents: p15.priceCents, quantity: 3 },
+          { productId: 16, name: p16.name, priceCents: p16.priceCents, quantity: 1 },
+          { productId: 17, name: p17.name, priceCents: p17.priceCents, quantity: 2 },
+        ]);
+        expect(cart.count).toBe(6);
+        expect(cart.totalCents).toBe(3 * p15.priceCents + p16.priceCents + 2 * p17.priceCents);
+      });
+    });
+
+    describe('passwords', () => {
+      it('keeps a password hash intact, so the password verifies after a round trip through the store', async () => {
+        const user = await createTestUser({ passwordHash: await hashPassword('correct horse battery') });
+
+        const stored = await store.findUserByEmail(user.email);
+
+        expect(stored?.passwordHash).toMatch(/^scrypt\$/);
+        expect(await verifyPassword('correct horse battery', stored?.passwordHash ?? '')).toBe(true);
+      });
+
+      it('rejects a wrong password against a stored hash', async () => {
+        const user = await createTestUser({ passwordHash: await hashPassword('correct horse battery') });
+
+        const stored = await store.findUserByEmail(user.email);
+
+        expect(await verifyPassword('Correct horse battery', stored?.passwordHash ?? '')).toBe(false);
+      });
+
+      const salt = Buffer.from('sixteen byte salt').toString('base64');
+      const key = Buffer.alloc(64, 7).toString('base64');
+      it.each([
+        ['an empty string', ''],
+        ['a plain string', 'not-a-hash'],
+        ['another scheme', `bcrypt$16384$8$1$${salt}$${key}`],
+        ['a hash with no salt or key', 'scrypt$16384$8$1$$'],
+        ['a non-numeric cost', `scrypt$abc$8$1$${salt}$${key}`],
+        ['a cost that is not a power of two', `scrypt$1000$8$1$${salt}$${key}`],
+        ['a key that is not base64', `scrypt$16384$8$1$${salt}$!!!!`],
+      ])('treats a stored hash with %s as a mismatch, not an exception', async (_, malformed) => {
+        const user = await createTestUser({ passwordHash: malformed });
+        const stored = await store.findUserByEmail(user.email);
+        expect(stored?.passwordHash).toBe(malformed);
+
+        await expect(verifyPassword('any password', stored?.passwordHash ?? '')).resolves.toBe(false);
+      });
+    });
+  });
+}
