@@ -33,6 +33,7 @@ const config: Config = {
     },
   ],
   testTimeout: 30_000,
+  reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
 };
 
 export default config;

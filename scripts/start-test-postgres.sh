@@ -103,7 +103,7 @@ start_cluster() {
 
   local dir
   dir=$(mktemp -d /tmp/app-test-postgres.XXXXXX)
-  [[ "$(id -u)" == 0 ]] && chown postgres: "$dir"
+  if [[ "$(id -u)" == 0 ]]; then chown postgres: "$dir"; fi
   echo "$PORT" >"$dir/port"
 
   as_owner "$BINDIR/initdb" -D "$dir/data" -U "$DB_USER" --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 || {

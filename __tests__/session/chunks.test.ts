@@ -105,6 +105,10 @@ describe('findSessionCookieNames', () => {
     expect(findSessionCookieNames({ [`${NAME}-x`]: 'a' }, NAME)).toEqual([]);
   });
 
+  it('ignores a name that only shares the prefix before a digit, like next-auth.session-token-1', () => {
+    expect(findSessionCookieNames({ [`${NAME}-1`]: 'a', [`${NAME}_0`]: 'b', [`${NAME}0`]: 'c' }, NAME)).toEqual([]);
+  });
+
   it('ignores a non-numeric suffix, like next-auth.session-token.abc', () => {
     expect(findSessionCookieNames({ [`${NAME}.abc`]: 'a', [`${NAME}.1a`]: 'b', [`${NAME}.`]: 'c' }, NAME)).toEqual([]);
   });

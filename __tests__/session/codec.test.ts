@@ -1,3 +1,4 @@
+import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { decode, encode } from 'next-auth/jwt';
 import { CodecConfigError, createSessionCodec } from '@/lib/session/codec';
 import { TEST_SECRET } from '../helpers/test-env';
@@ -25,6 +26,22 @@ function tamperPart(token: string, index: number): string {
   return parts.join('.');
 }
 
+/**
+ * An independent compact-JWE writer (next-auth's key derivation, AES-256-GCM, header as
+ * AAD) so a test can authenticate a header or payload that the codec itself never makes.
+ */
+function forgeToken(secret: string, header: Record<string, unknown>, plaintext: string): string {
+  const key = Buffer.from(hkdfSync('sha256', secret, '', 'NextAuth.js Generated Encryption Key', 32));
+  const encodedHeader = Buffer.from(JSON.stringify(header)).toString('base64url');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(encodedHeader, 'ascii'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [encodedHeader, '', iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+}
+
+const DIR_A256GCM = { alg: 'dir', enc: 'A256GCM' };
+
 describe('createSessionCodec: compatibility with next-auth/jwt', () => {
   it("decodes a token made by next-auth's encode with the same secret", async () => {
     const token = await encode({ token: { sub: 'user-1', role: 'admin' }, secret: TEST_SECRET, maxAge: 3600 });
@@ -41,6 +58,13 @@ describe('createSessionCodec: compatibility with next-auth/jwt', () => {
     const payload = await decode({ token, secret: TEST_SECRET });
 
     expect(payload).toMatchObject({ sub: 'user-2', email: 'b@example.com' });
+  });
+
+  it("makes tokens that next-auth's decode refuses once they have expired", async () => {
+    const twoHoursAgo = Date.now() - 7_200_000;
+    const token = createSessionCodec([TEST_SECRET], () => twoHoursAgo).encode({ sub: 'user-2' }, 3600);
+
+    await expect(decode({ token, secret: TEST_SECRET })).rejects.toThrow(/exp/);
   });
 
   it("makes tokens that next-auth's decode refuses under another secret", async () => {
@@ -149,6 +173,60 @@ describe('createSessionCodec: tampered and foreign tokens', () => {
     const foreign = createSessionCodec([OTHER_SECRET]).encode({ sub: 'user-9' }, 3600);
 
     expect(codec.decode(foreign)).toBeNull();
+  });
+});
+
+describe('createSessionCodec: authentic tokens it still refuses', () => {
+  const clock = frozenClock(FROZEN_MS);
+  const codec = createSessionCodec([TEST_SECRET], clock.now);
+  const validClaims = JSON.stringify({ sub: 'user-20', iat: FROZEN_SECONDS, exp: FROZEN_SECONDS + 60 });
+
+  it('opens a forged token with the standard header (the baseline for this group)', () => {
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, validClaims))?.payload.sub).toBe('user-20');
+  });
+
+  it('returns null when the authenticated header names another content encryption', () => {
+    expect(codec.decode(forgeToken(TEST_SECRET, { alg: 'dir', enc: 'A128GCM' }, validClaims))).toBeNull();
+  });
+
+  it('returns null when the authenticated header asks for compression', () => {
+    expect(codec.decode(forgeToken(TEST_SECRET, { ...DIR_A256GCM, zip: 'DEF' }, validClaims))).toBeNull();
+  });
+
+  it('returns null when the authenticated header lists critical extensions', () => {
+    expect(codec.decode(forgeToken(TEST_SECRET, { ...DIR_A256GCM, crit: ['b64'] }, validClaims))).toBeNull();
+  });
+
+  it('returns null when the plaintext is not JSON', () => {
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, 'not json'))).toBeNull();
+  });
+
+  it('returns null when the claims are a JSON array', () => {
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, '[{"sub":"user-20"}]'))).toBeNull();
+  });
+
+  it('returns null when exp is not a number', () => {
+    const claims = JSON.stringify({ sub: 'user-20', exp: String(FROZEN_SECONDS + 60) });
+
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, claims))).toBeNull();
+  });
+
+  it('returns null when nbf is more than 15 s in the future', () => {
+    const claims = JSON.stringify({ sub: 'user-20', nbf: FROZEN_SECONDS + 16, exp: FROZEN_SECONDS + 60 });
+
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, claims))).toBeNull();
+  });
+
+  it('opens a token whose nbf is within the 15 s tolerance', () => {
+    const claims = JSON.stringify({ sub: 'user-20', nbf: FROZEN_SECONDS + 15, exp: FROZEN_SECONDS + 60 });
+
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, claims))?.payload.sub).toBe('user-20');
+  });
+
+  it('returns null when iat is not a number', () => {
+    const claims = JSON.stringify({ sub: 'user-20', iat: 'yesterday', exp: FROZEN_SECONDS + 60 });
+
+    expect(codec.decode(forgeToken(TEST_SECRET, DIR_A256GCM, claims))).toBeNull();
   });
 });
 

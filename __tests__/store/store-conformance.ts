@@ -325,7 +325,7 @@ export function describeStoreConformance(label: string, openStore: () => Promise
         ['a non-numeric cost', `scrypt$abc$8$1$${salt}$${key}`],
         ['a cost that is not a power of two', `scrypt$1000$8$1$${salt}$${key}`],
         ['a key that is not base64', `scrypt$16384$8$1$${salt}$!!!!`],
-      ])('treats a stored hash with %s as a mismatch, not an exception', async (_, malformed) => {
+      ])('treats a malformed stored hash (%s) as a mismatch, not an exception', async (_, malformed) => {
         const user = await createTestUser({ passwordHash: malformed });
         const stored = await store.findUserByEmail(user.email);
         expect(stored?.passwordHash).toBe(malformed);

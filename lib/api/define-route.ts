@@ -2,7 +2,7 @@ import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
 import { StoreUnavailableError } from '../db/store';
 import { REVALIDATE_HEADER } from '../session/next-adapter';
-import { HttpError } from './http-error';
+import { RouteError } from './route-error';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type RouteHandler = (req: NextApiRequest, res: NextApiResponse) => Promise<void> | void;
@@ -14,7 +14,7 @@ interface ErrorReply {
 
 /** The one place errors become HTTP. Unknown errors get a generic body: no message leaks. */
 export function toErrorReply(error: unknown): ErrorReply {
-  if (error instanceof HttpError) return { status: error.status, body: { error: error.message, ...error.details } };
+  if (error instanceof RouteError) return { status: error.status, body: { error: error.message, ...error.details } };
   if (error instanceof ZodError) {
     return {
       status: 400,

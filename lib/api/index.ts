@@ -1,5 +1,5 @@
 export { defineRoute, toErrorReply } from './define-route';
-export { HttpError } from './http-error';
+export { RouteError } from './route-error';
 export { readJsonBody, MAX_BODY_BYTES } from './read-json-body';
 export { assertSameOrigin } from './same-origin';
 export { requireUserId, sessionOrThrow, NOT_SIGNED_IN } from './require-session';

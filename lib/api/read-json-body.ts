@@ -1,5 +1,5 @@
 import type { NextApiRequest } from 'next';
-import { HttpError } from './http-error';
+import { RouteError } from './route-error';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -22,8 +22,8 @@ async function readLimited(req: NextApiRequest, maxBytes: number): Promise<Buffe
   return Buffer.concat(chunks);
 }
 
-function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, `Request body is larger than ${maxBytes / 1024} KB`, { limitBytes: maxBytes });
+function tooLarge(maxBytes: number): RouteError {
+  return new RouteError(413, `Request body is larger than ${maxBytes / 1024} KB`, { limitBytes: maxBytes });
 }
 
 /**
@@ -34,14 +34,14 @@ function tooLarge(maxBytes: number): HttpError {
 export async function readJsonBody(req: NextApiRequest, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !isJsonContentType(req.headers['content-type'])) {
-    throw new HttpError(415, 'Content-Type must be application/json');
+    throw new RouteError(415, 'Content-Type must be application/json');
   }
   const raw = await readLimited(req, maxBytes);
   if (raw.length === 0) return undefined;
-  if (!isJsonContentType(req.headers['content-type'])) throw new HttpError(415, 'Content-Type must be application/json');
+  if (!isJsonContentType(req.headers['content-type'])) throw new RouteError(415, 'Content-Type must be application/json');
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    throw new HttpError(400, 'Request body is not valid JSON');
+    throw new RouteError(400, 'Request body is not valid JSON');
   }
 }

@@ -1,5 +1,5 @@
 import type { NextApiRequest } from 'next';
-import { HttpError } from './http-error';
+import { RouteError } from './route-error';
 
 /**
  * CSRF check for our own mutating routes (next-auth guards only its own). SameSite=Lax
@@ -8,7 +8,7 @@ import { HttpError } from './http-error';
  */
 export function assertSameOrigin(req: NextApiRequest, appOrigin: string): void {
   const fetchSite = req.headers['sec-fetch-site'];
-  if (fetchSite === 'cross-site') throw new HttpError(403, 'Cross-site request refused');
+  if (fetchSite === 'cross-site') throw new RouteError(403, 'Cross-site request refused');
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== appOrigin) throw new HttpError(403, 'Cross-origin request refused');
+  if (origin !== undefined && origin !== appOrigin) throw new RouteError(403, 'Cross-origin request refused');
 }

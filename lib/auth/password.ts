@@ -17,17 +17,37 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
+interface ParsedHash {
+  params: { N: number; r: number; p: number };
+  salt: Buffer;
+  key: Buffer;
+}
+
+const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
+
+/**
+ * Accepts only hashes this module could have written. Anything else (a corrupted row, a
+ * hand-edited key that decodes to zero bytes, absurd cost parameters) is rejected, so it
+ * can neither throw nor compare two empty buffers as "equal".
+ */
+function parseHash(stored: string): ParsedHash | null {
+  const [scheme, n, r, p, saltB64, keyB64, ...rest] = stored.split('$');
+  if (scheme !== 'scrypt' || rest.length > 0 || !saltB64 || !keyB64) return null;
+  const params = { N: Number(n), r: Number(r), p: Number(p) };
+  if (!isPowerOfTwo(params.N) || params.N < 2 ** 14 || params.N > 2 ** 17) return null;
+  if (params.r !== PARAMS.r || params.p !== PARAMS.p) return null;
+  const salt = Buffer.from(saltB64, 'base64');
+  const key = Buffer.from(keyB64, 'base64');
+  if (salt.length < SALT_BYTES || key.length !== KEY_LENGTH) return null;
+  return { params, salt, key };
+}
+
 /** Constant-time comparison; a malformed stored hash is a mismatch, not an exception. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, saltB64, keyB64] = stored.split('$');
-  if (scheme !== 'scrypt' || !saltB64 || !keyB64) return false;
-  const expected = Buffer.from(keyB64, 'base64');
-  const actual = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const parsed = parseHash(stored);
+  if (!parsed) return false;
+  const actual = await scrypt(password, parsed.salt, KEY_LENGTH, parsed.params);
+  return timingSafeEqual(actual, parsed.key);
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -4,6 +4,7 @@ import { bumpSessionVersion } from './user-queries';
 import {
   type AddToCartResult,
   type Cart,
+  isValidLineQuantity,
   MAX_LINE_QUANTITY,
   type Product,
   type ProductPage,
@@ -79,6 +80,8 @@ export async function addToCart(
   productId: number,
   quantity: number,
 ): Promise<AddToCartResult> {
+  if (!Number.isInteger(quantity) || quantity < 1) return 'invalid-quantity';
+  if (quantity > MAX_LINE_QUANTITY) return 'limit-exceeded';
   return db.transaction().execute(async (trx) => {
     if (!(await userExists(trx, userId))) return 'unknown-user';
     if (!(await findProduct(trx, productId))) return 'unknown-product';
@@ -105,6 +108,7 @@ export async function setCartQuantity(
   productId: number,
   quantity: number,
 ): Promise<SetQuantityResult> {
+  if (quantity !== 0 && !isValidLineQuantity(quantity)) return 'invalid-quantity';
   return db.transaction().execute(async (trx) => {
     if (!(await userExists(trx, userId))) return 'unknown-user';
     const where = trx

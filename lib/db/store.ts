@@ -59,8 +59,13 @@ export interface Cart {
 
 export const MAX_LINE_QUANTITY = 99;
 
-export type AddToCartResult = 'added' | 'unknown-product' | 'limit-exceeded' | 'unknown-user';
-export type SetQuantityResult = 'updated' | 'removed' | 'not-in-cart' | 'unknown-user';
+export type AddToCartResult = 'added' | 'unknown-product' | 'limit-exceeded' | 'invalid-quantity' | 'unknown-user';
+export type SetQuantityResult = 'updated' | 'removed' | 'not-in-cart' | 'invalid-quantity' | 'unknown-user';
+
+/** A line holds 1..MAX_LINE_QUANTITY; the store enforces it whatever the caller checked. */
+export function isValidLineQuantity(quantity: number): boolean {
+  return Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_LINE_QUANTITY;
+}
 
 /**
  * The app's data store. Expected outcomes (not found, limits) are return values; any

@@ -4,7 +4,7 @@ import type { SessionCallbacks } from './callbacks';
 import type { SessionConfig } from './config';
 import { planSessionCookieClears, planSessionCookieWrites, type CookieWrite } from './cookie-writes';
 import { runReportingStoreErrors, SessionEndedError } from './errors';
-import { listSessionCookieNames, readSessionToken, type CurrentSession } from './read-session';
+import { listSessionCookieNames, type CurrentSession } from './read-session';
 
 export interface SessionRuntime {
   config: SessionConfig;

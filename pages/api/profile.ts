@@ -1,4 +1,4 @@
-import { defineRoute, HttpError, NOT_SIGNED_IN, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
+import { defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
 import { updateSession } from '@/lib/auth';
 import { sessionPatchSchema } from '@/lib/auth/session-patch';
 import { getStore } from '@/lib/db';
@@ -14,7 +14,7 @@ export default defineRoute({
   GET: async (req, res) => {
     const userId = await requireUserId(req, res);
     const user = await (await getStore()).findUserById(userId);
-    if (!user) throw new HttpError(401, NOT_SIGNED_IN);
+    if (!user) throw new RouteError(401, NOT_SIGNED_IN);
     res.status(200).json({ profile: toProfile(user) });
   },
 
@@ -24,7 +24,7 @@ export default defineRoute({
     const userId = await requireUserId(req, res);
     const change = sessionPatchSchema.parse(body ?? {});
     const user = await (await getStore()).updateProfile(userId, change);
-    if (!user) throw new HttpError(401, NOT_SIGNED_IN);
+    if (!user) throw new RouteError(401, NOT_SIGNED_IN);
     const session = sessionOrThrow(await updateSession(req, res));
     res.status(200).json({ profile: toProfile(user), session });
   },

@@ -1,7 +1,8 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
-import { defineRoute, HttpError, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
+import { defineRoute, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
 import { updateSession } from '@/lib/auth';
 import { productIdSchema, setQuantitySchema } from '@/lib/cart/cart-input';
+import { assertCartChanged } from '@/lib/cart/cart-outcome';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -10,9 +11,7 @@ async function setQuantity(req: NextApiRequest, res: NextApiResponse, quantity: 
   const userId = await requireUserId(req, res);
   const productId = productIdSchema.parse(req.query.productId);
   const store = await getStore();
-  const result = await store.setCartQuantity(userId, productId, quantity);
-  if (result === 'not-in-cart') throw new HttpError(404, `Product ${productId} is not in the cart`);
-  if (result === 'unknown-user') throw new HttpError(401, 'Not signed in');
+  assertCartChanged(await store.setCartQuantity(userId, productId, quantity), productId);
   const session = sessionOrThrow(await updateSession(req, res));
   res.status(200).json({ cart: await store.getCart(userId), session });
 }

@@ -1,11 +1,11 @@
 /** An expected failure with its HTTP status and a message safe to show the user. */
-export class HttpError extends Error {
+export class RouteError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = 'HttpError';
+    this.name = 'RouteError';
   }
 }

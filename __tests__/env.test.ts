@@ -1,0 +1,114 @@
+import { EnvError, parseEnv } from '../lib/env';
+
+const SECRET = 'env-test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+const PREVIOUS_SECRET = 'env-test-previous-secret-0123456789abcdefghijklmno';
+const OLDER_SECRET = 'env-test-older-secret-0123456789abcdefghijklmnopqrs';
+
+const production = { NODE_ENV: 'production', NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: 'https://app.example.com' };
+
+/** Runs parseEnv, expecting it to refuse the environment; returns the EnvError. */
+function envErrorFor(source: Record<string, string | undefined>): EnvError {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error;
+    throw error;
+  }
+  throw new Error('parseEnv accepted an environment it should refuse');
+}
+
+describe('parseEnv', () => {
+  describe('refuses an unusable environment', () => {
+    it('refuses a short NEXTAUTH_SECRET in production and says how to generate one', () => {
+      const error = envErrorFor({ ...production, NEXTAUTH_SECRET: 'too-short' });
+
+      expect(error.code).toBe('ERR_ENV_INVALID');
+      expect(error.message).toMatch(/NEXTAUTH_SECRET/);
+      expect(error.message).toMatch(/at least 32 characters/);
+      expect(error.message).toMatch(/openssl rand/);
+    });
+
+    it('refuses a missing NEXTAUTH_SECRET and says how to generate one', () => {
+      const error = envErrorFor({ NEXTAUTH_URL: 'https://app.example.com' });
+
+      expect(error.message).toMatch(/NEXTAUTH_SECRET/);
+      expect(error.message).toMatch(/openssl rand/);
+    });
+
+    it('refuses production without NEXTAUTH_URL, naming it', () => {
+      const error = envErrorFor({ NODE_ENV: 'production', NEXTAUTH_SECRET: SECRET });
+
+      expect(error.message).toMatch(/NEXTAUTH_URL/);
+    });
+
+    it('refuses a DATABASE_URL that is neither SQLite nor PostgreSQL, naming it', () => {
+      const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, DATABASE_URL: 'mysql://user:pass@localhost/app' });
+
+      expect(error.message).toMatch(/^DATABASE_URL /m);
+    });
+
+    it('refuses a short secret in NEXTAUTH_SECRET_PREVIOUS, naming it', () => {
+      const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, NEXTAUTH_SECRET_PREVIOUS: `${PREVIOUS_SECRET},short` });
+
+      expect(error.message).toMatch(/NEXTAUTH_SECRET_PREVIOUS/);
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['a short secret', { ...production, NEXTAUTH_SECRET: 'short-but-secret-value' }],
+      ['a short previous secret', { ...production, NEXTAUTH_SECRET_PREVIOUS: `${PREVIOUS_SECRET},short-old-secret` }],
+      ['a bad database URL', { ...production, DATABASE_URL: 'mysql://app:db-password-value@localhost/app' }],
+      ['a missing NEXTAUTH_URL', { NODE_ENV: 'production', NEXTAUTH_SECRET: SECRET, NEXTAUTH_SECRET_PREVIOUS: OLDER_SECRET }],
+      ['several problems at once', { NODE_ENV: 'staging', NEXTAUTH_SECRET: SECRET, SESSION_MAX_AGE_SECONDS: SECRET }],
+    ])('never puts a secret value into the message for %s', (_, source) => {
+      const error = envErrorFor(source);
+      const secrets = [SECRET, PREVIOUS_SECRET, OLDER_SECRET, 'short-but-secret-value', 'short-old-secret', 'db-password-value'];
+
+      for (const secret of secrets) {
+        expect(error.message).not.toContain(secret);
+        expect(error.problems.join('\n')).not.toContain(secret);
+      }
+    });
+  });
+
+  describe('defaults', () => {
+    it('defaults to development, the SQLite file ./.data/app.db and a 30-day session', () => {
+      const env = parseEnv({ NEXTAUTH_SECRET: SECRET });
+
+      expect(env.nodeEnv).toBe('development');
+      expect(env.databaseUrl).toBe('file:./.data/app.db');
+      expect(env.sessionMaxAgeSeconds).toBe(2_592_000);
+      expect(env.appUrl.href).toBe('http://localhost:3000/');
+      expect(env.secrets).toEqual([SECRET]);
+    });
+
+    it('seeds demo data in development', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).seedDemoData).toBe(true);
+    });
+
+    it('does not seed demo data in production', () => {
+      expect(parseEnv(production).seedDemoData).toBe(false);
+    });
+
+    it('seeds demo data in production when SEED_DEMO_DATA=true', () => {
+      expect(parseEnv({ ...production, SEED_DEMO_DATA: 'true' }).seedDemoData).toBe(true);
+    });
+  });
+
+  it('puts the comma-separated NEXTAUTH_SECRET_PREVIOUS after the current secret, in order', () => {
+    const env = parseEnv({ NEXTAUTH_SECRET: SECRET, NEXTAUTH_SECRET_PREVIOUS: ` ${PREVIOUS_SECRET} ,${OLDER_SECRET},` });
+
+    expect(env.secrets).toEqual([SECRET, PREVIOUS_SECRET, OLDER_SECRET]);
+  });
+
+  it('accepts a postgres:// DATABASE_URL and the given session max age', () => {
+    const env = parseEnv({
+      ...production,
+      DATABASE_URL: 'postgres://app@db.internal:5432/app',
+      SESSION_MAX_AGE_SECONDS: '3600',
+    });
+
+    expect(env.databaseUrl).toBe('postgres://app@db.internal:5432/app');
+    expect(env.sessionMaxAgeSeconds).toBe(3600);
+    expect(env.appUrl.origin).toBe('https://app.example.com');
+  });
+});
