@@ -27,6 +27,13 @@ const config: Config = {
     },
     {
       ...shared,
+      displayName: 'browser',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/__tests__/browser/**/*.test.tsx'],
+      moduleNameMapper: { ...shared.moduleNameMapper, '\\.css$': '<rootDir>/__tests__/helpers/style-stub.ts' },
+    },
+    {
+      ...shared,
       displayName: 'app',
       testMatch: ['<rootDir>/__tests__/app/**/*.test.ts'],
       globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',

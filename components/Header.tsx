@@ -28,7 +28,7 @@ export function Header() {
         {session && (
           <>
             <Link href="/cart" className="mini-cart" data-testid="mini-cart" aria-label={`Cart: ${session.cart.count} items`}>
-              🛒 <span data-testid="mini-cart-count">{session.cart.count}</span>
+              Cart <span data-testid="mini-cart-count">{session.cart.count}</span>
               <span className="muted"> · {formatCents(session.cart.totalCents, session.user.preferences.locale)}</span>
             </Link>
             <span className="header__name" data-testid="header-name">

@@ -1,9 +1,10 @@
 import Link from 'next/link';
 import { signOut, useSession } from 'next-auth/react';
+import { formatCents } from '@/components/format';
 
 export default function Home() {
   const { data: session, status } = useSession();
-  if (status === 'loading') return <p className="muted">Loading…</p>;
+  if (!session && status === 'loading') return <p className="muted">Loading…</p>;
   if (!session) {
     return (
       <section className="card">
@@ -22,7 +23,7 @@ export default function Home() {
         Signed in as <strong>{session.user.email}</strong> with the role <strong>{session.user.role}</strong>.
       </p>
       <p className="muted">
-        Cart: {session.cart.count} item(s), {(session.cart.totalCents / 100).toFixed(2)} in total.
+        Cart: {session.cart.count} item(s), {formatCents(session.cart.totalCents, session.user.preferences.locale)} in total.
       </p>
       <button type="button" className="button" onClick={() => signOut({ callbackUrl: '/signin' })}>
         Sign out

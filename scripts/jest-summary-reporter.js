@@ -17,7 +17,6 @@ class SummaryReporter {
       passed: results.numPassedTests,
       failed: results.numFailedTests + suitesWithoutTests,
       skipped: results.numPendingTests + results.numTodoTests,
-      success: results.success,
     };
     writeFileSync(path.join(process.cwd(), '.jest-results.json'), `${JSON.stringify(summary)}\n`);
   }

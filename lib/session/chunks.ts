@@ -49,7 +49,7 @@ export function joinChunks(cookies: CookieMap, cookieName: string): string | und
   const parts: string[] = [];
   for (let index = 0; ; index += 1) {
     const part = cookies[`${cookieName}.${index}`];
-    if (part === undefined) break;
+    if (!part) break; // an emptied (expired) chunk left behind counts as absent
     parts.push(part);
   }
   if (parts.length > 0) return parts.join('');

@@ -1,0 +1,3 @@
+const styleStub = {};
+
+export default styleStub;
