@@ -47,6 +47,7 @@ const envSchema = z.object({
     z.coerce.number().int().positive().default(THIRTY_DAYS_SECONDS),
   ),
   SEED_DEMO_DATA: booleanFlag,
+  SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(0)),
 });
 
 export type Env = {
@@ -58,6 +59,8 @@ export type Env = {
   cookieDomain: string | undefined;
   sessionMaxAgeSeconds: number;
   seedDemoData: boolean;
+  /** 0 = check every request against the store. */
+  sessionVersionCacheMs: number;
 };
 
 /** Misconfiguration: thrown once at start, with one line per problem naming the variable. */
@@ -91,6 +94,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     cookieDomain: raw.COOKIE_DOMAIN,
     sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
     seedDemoData: raw.SEED_DEMO_DATA || raw.NODE_ENV === 'development',
+    sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS,
   };
 }
 

@@ -25,6 +25,8 @@ declare module 'next-auth/jwt' {
     role?: Role;
     preferences?: Preferences;
     sessionVersion?: number;
+    /** When the session began (ms since the epoch); kept across re-issues. */
+    authTime?: number;
     cart?: CartProjection;
   }
 }

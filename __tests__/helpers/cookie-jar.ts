@@ -65,6 +65,12 @@ export class CookieJar {
     return Object.fromEntries(this.cookies);
   }
 
+  clone(): CookieJar {
+    const copy = new CookieJar();
+    for (const [name, value] of this.cookies) copy.set(name, value);
+    return copy;
+  }
+
   header(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }

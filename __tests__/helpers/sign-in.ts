@@ -32,3 +32,15 @@ export async function signInAsAlice(): Promise<CookieJar> {
   const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
   return jar;
 }
+
+/** A user of the test's own (fresh cart, fresh version), signed in through next-auth. */
+export async function createUserAndSignIn(role: 'member' | 'admin' = 'member') {
+  const { getStore } = await import('@/lib/db');
+  const { hashPassword } = await import('@/lib/auth/password');
+  const store = await getStore();
+  const email = `user-${Math.random().toString(36).slice(2)}@example.test`;
+  const user = await store.createUser({ email, name: 'Test User', role, passwordHash: await hashPassword('test-password') });
+  if (!user) throw new Error('could not create the test user');
+  const { jar } = await signInThroughNextAuth(email, 'test-password');
+  return { user, jar, store, signInAgain: async () => (await signInThroughNextAuth(email, 'test-password')).jar };
+}

@@ -297,6 +297,74 @@ export function describeStoreConformance(label: string, openStore: () => Promise
       });
     });
 
+    describe('session invalidation state', () => {
+      it('getSessionState reads the version, revocation and disabled flag, and null for an unknown id', async () => {
+        const user = await createTestUser();
+
+        await expect(store.getSessionState(user.id)).resolves.toEqual({ sessionVersion: user.sessionVersion, revokedBefore: null, disabled: false });
+        await expect(store.getSessionState('no-such-user')).resolves.toBeNull();
+      });
+
+      it('revokeSessions records the instant and bumps the version', async () => {
+        const user = await createTestUser();
+
+        await expect(store.revokeSessions(user.id, 1_700_000_000_123)).resolves.toBe(true);
+
+        await expect(store.getSessionState(user.id)).resolves.toMatchObject({ revokedBefore: 1_700_000_000_123, sessionVersion: user.sessionVersion + 1 });
+      });
+
+      it('setDisabled marks and unmarks the account, bumping the version', async () => {
+        const user = await createTestUser();
+
+        await store.setDisabled(user.id, true);
+        expect(await store.getSessionState(user.id)).toMatchObject({ disabled: true, sessionVersion: user.sessionVersion + 1 });
+        await store.setDisabled(user.id, false);
+        expect(await store.getSessionState(user.id)).toMatchObject({ disabled: false });
+      });
+
+      it('deleteUser removes the user and their cart', async () => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 1, 1);
+
+        await expect(store.deleteUser(user.id)).resolves.toBe(true);
+
+        await expect(store.findUserById(user.id)).resolves.toBeNull();
+        await expect(store.getCart(user.id)).resolves.toMatchObject({ count: 0 });
+      });
+    });
+
+    describe('setRole', () => {
+      it('changes the role and bumps the version', async () => {
+        const user = await createTestUser();
+
+        await expect(store.setRole(user.id, 'admin')).resolves.toBe('updated');
+
+        expect(await store.findUserById(user.id)).toMatchObject({ role: 'admin', sessionVersion: user.sessionVersion + 1 });
+      });
+
+      it('answers unchanged and unknown-user without writing', async () => {
+        const user = await createTestUser();
+
+        await expect(store.setRole(user.id, 'member')).resolves.toBe('unchanged');
+        await expect(store.setRole('no-such-user', 'admin')).resolves.toBe('unknown-user');
+        expect((await store.findUserById(user.id))?.sessionVersion).toBe(user.sessionVersion);
+      });
+
+      it('never demotes the last admin, even when two demotions race', async () => {
+        const admins = (await store.listUsers()).filter((user) => user.role === 'admin');
+        for (const admin of admins.slice(1)) await store.setRole(admin.id, 'member');
+        const second = await createTestUser({ role: 'admin' });
+        const first = admins[0];
+        if (!first) throw new Error('the seed has an admin');
+
+        const results = await Promise.all([store.setRole(first.id, 'member'), store.setRole(second.id, 'member')]);
+
+        expect(results.sort()).toEqual(['last-admin', 'updated']);
+        expect((await store.listUsers()).filter((user) => user.role === 'admin')).toHaveLength(1);
+        await store.setRole(first.id, 'admin');
+      });
+    });
+
     describe('passwords', () => {
       it('keeps a password hash intact, so the password verifies after a round trip through the store', async () => {
         const user = await createTestUser({ passwordHash: await hashPassword('correct horse battery') });

@@ -1,5 +1,6 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
+import { hasUpdatedSession } from '../auth';
 import { StoreUnavailableError } from '../db/store';
 import { REVALIDATE_HEADER } from '../session/next-adapter';
 import { RouteError } from './route-error';
@@ -10,11 +11,14 @@ type RouteHandler = (req: NextApiRequest, res: NextApiResponse) => Promise<void>
 interface ErrorReply {
   status: number;
   body: Record<string, unknown>;
+  keepSessionCookies?: boolean;
 }
 
 /** The one place errors become HTTP. Unknown errors get a generic body: no message leaks. */
 export function toErrorReply(error: unknown): ErrorReply {
-  if (error instanceof RouteError) return { status: error.status, body: { error: error.message, ...error.details } };
+  if (error instanceof RouteError) {
+    return { status: error.status, body: { error: error.message, ...error.details }, keepSessionCookies: error.options.keepSessionCookies };
+  }
   if (error instanceof ZodError) {
     return {
       status: 400,
@@ -31,9 +35,13 @@ export function toErrorReply(error: unknown): ErrorReply {
 }
 
 function sendError(res: NextApiResponse, reply: ErrorReply): void {
-  // An error response never changes the client's session: drop any cookie written before the failure.
-  res.removeHeader('Set-Cookie');
-  res.removeHeader(REVALIDATE_HEADER);
+  // An error response never changes the client's session (drop any cookie written before
+  // the failure), except the expiry of a session the server refused (revoked, user gone)
+  // and a session already re-issued from the store in this request.
+  if (!reply.keepSessionCookies && !hasUpdatedSession(res)) {
+    res.removeHeader('Set-Cookie');
+    res.removeHeader(REVALIDATE_HEADER);
+  }
   res.status(reply.status).json(reply.body);
 }
 

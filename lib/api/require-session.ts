@@ -1,21 +1,47 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
-import { readSession, reissueSessionIfRotated } from '../auth';
+import { endSession, readSession, reissueSessionIfRotated, sessionStates, updateSession } from '../auth';
+import { getStore } from '../db';
+import { assessToken } from '../session/freshness';
 import type { SessionUpdate } from '../session/update-session';
 import { RouteError } from './route-error';
 
 export const NOT_SIGNED_IN = 'Not signed in';
 
-/** The signed-in user's id, or 401. A token from a previous secret is re-issued on the way. */
-export async function requireUserId(req: NextApiRequest, res: NextApiResponse): Promise<string> {
-  const current = readSession(req);
-  if (!current?.token.sub) throw new RouteError(401, NOT_SIGNED_IN);
-  await reissueSessionIfRotated(req, res);
-  return current.token.sub;
-}
-
 /** Maps updateSession's outcome: the new session, or the error to answer. */
 export function sessionOrThrow(result: SessionUpdate) {
-  if (result.status === 'no-session') throw new RouteError(401, NOT_SIGNED_IN);
+  if (result.status === 'no-session') {
+    throw new RouteError(401, NOT_SIGNED_IN, {}, { keepSessionCookies: result.cookies.length > 0 });
+  }
   if (result.status === 'invalid-patch') throw new RouteError(400, 'Invalid session patch', { issues: result.issues });
   return result.session;
+}
+
+/**
+ * The signed-in user's id, after comparing the token with the store (one indexed read,
+ * or the SESSION_VERSION_CACHE_MS cache):
+ * - refused (revoked, disabled, deleted): every session cookie expired, 401;
+ * - stale (role, profile or cart changed elsewhere): fresh claims re-issued in this same
+ *   response with X-Revalidate-Session, so the open page updates;
+ * - from a previous secret: re-issued under the current one.
+ */
+export async function requireUserId(req: NextApiRequest, res: NextApiResponse): Promise<string> {
+  const current = readSession(req);
+  const userId = current?.token.sub;
+  if (!current || !userId) throw new RouteError(401, NOT_SIGNED_IN);
+  const verdict = assessToken(current.token, await sessionStates.get(userId));
+  if (verdict === 'ended') {
+    await endSession(req, res);
+    throw new RouteError(401, NOT_SIGNED_IN, {}, { keepSessionCookies: true });
+  }
+  if (verdict === 'stale') sessionOrThrow(await updateSession(req, res));
+  else await reissueSessionIfRotated(req, res);
+  return userId;
+}
+
+/** An admin, checked against the store (never the token alone), or 403. */
+export async function requireAdmin(req: NextApiRequest, res: NextApiResponse): Promise<string> {
+  const userId = await requireUserId(req, res);
+  const user = await (await getStore()).findUserById(userId);
+  if (user?.role !== 'admin') throw new RouteError(403, 'Admins only');
+  return userId;
 }

@@ -1,20 +1,35 @@
 import type { JWT } from 'next-auth/jwt';
-import type { Store } from '../db/store';
+import type { SessionState, Store, UserRecord } from '../db/store';
 import { StoreUnavailableError } from '../db/store';
 import type { JwtCallbackParams, SessionCallbacks } from '../session/callbacks';
 import { isReportingStoreErrors, SessionEndedError } from '../session/errors';
+import { assessToken, sessionStartedAt } from '../session/freshness';
+import type { SessionStateReader } from '../session/state-cache';
 import { projectClaims, toSession } from './claims';
 import { isEmptyPatch, parseSessionPatch } from './session-patch';
 
 export interface CallbackDeps {
   getStore(): Promise<Store>;
+  sessionStates: SessionStateReader<SessionState>;
   warn(message: string): void;
+  clock?: () => number;
 }
 
-async function claimsForUser(store: Store, userId: string): Promise<JWT> {
+function stateOf(user: UserRecord): SessionState {
+  return { sessionVersion: user.sessionVersion, revokedBefore: user.revokedBefore, disabled: user.disabled };
+}
+
+/**
+ * Fresh claims from the store, for a session that began at `authTime`. Refuses (throws
+ * SessionEndedError) when the user is gone or disabled, or the session was revoked.
+ */
+async function claimsFromStore(deps: CallbackDeps, userId: string, authTime: number): Promise<JWT> {
+  const store = await deps.getStore();
   const [user, cart] = await Promise.all([store.findUserById(userId), store.getCart(userId)]);
+  deps.sessionStates.remember(userId, user ? stateOf(user) : null);
   if (!user) throw new SessionEndedError('user-not-found');
-  return projectClaims(user, cart);
+  if (assessToken({ authTime }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');
+  return { ...projectClaims(user, cart), authTime };
 }
 
 /**
@@ -25,23 +40,38 @@ async function claimsForUser(store: Store, userId: string): Promise<JWT> {
  */
 async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown): Promise<JWT> {
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
-  const store = await deps.getStore();
   const parsed = parseSessionPatch(patchInput);
   if (!parsed.ok) deps.warn(`[session] refused patch: ${parsed.issues.map((issue) => issue.message).join('; ')}`);
   if (parsed.ok && !isEmptyPatch(parsed.patch)) {
-    const updated = await store.updateProfile(token.sub, parsed.patch);
+    const state = await deps.sessionStates.get(token.sub);
+    if (assessToken(token, state) === 'ended') throw new SessionEndedError('revoked');
+    const updated = await (await deps.getStore()).updateProfile(token.sub, parsed.patch);
     if (!updated) throw new SessionEndedError('user-not-found');
   }
-  return claimsForUser(store, token.sub);
+  return claimsFromStore(deps, token.sub, sessionStartedAt(token));
+}
+
+/**
+ * Every session read (getServerSession, GET /api/auth/session): one state read, then the
+ * token as is, fresh claims when the store moved on, or a refusal. This is also what
+ * undoes a stale response that wrote an old cookie back (next-auth issue 8897): its
+ * sessionVersion is behind, so the next read re-issues fresh claims.
+ */
+async function checkToken(deps: CallbackDeps, token: JWT): Promise<JWT> {
+  if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
+  const verdict = assessToken(token, await deps.sessionStates.get(token.sub));
+  if (verdict === 'ended') throw new SessionEndedError('revoked');
+  return verdict === 'stale' ? claimsFromStore(deps, token.sub, sessionStartedAt(token)) : token;
 }
 
 export function createSessionCallbacks(deps: CallbackDeps): SessionCallbacks {
+  const clock = deps.clock ?? Date.now;
+
   async function jwt({ token, user, trigger, session }: JwtCallbackParams): Promise<JWT> {
     // Sign-in: the claims come from the store, never from the provider's profile.
-    if (user) return claimsForUser(await deps.getStore(), user.id);
+    if (user) return claimsFromStore(deps, user.id, clock());
     try {
-      if (trigger === 'update') return await applyUpdate(deps, token, session);
-      return token;
+      return trigger === 'update' ? await applyUpdate(deps, token, session) : await checkToken(deps, token);
     } catch (error) {
       if (error instanceof StoreUnavailableError && !isReportingStoreErrors()) {
         deps.warn('[session] store unavailable; keeping the current token');

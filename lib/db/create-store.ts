@@ -1,17 +1,34 @@
 import type { Kysely } from 'kysely';
 import { addToCart, findProduct, getCart, insertMissingProducts, listProducts, setCartQuantity } from './cart-queries';
-import { connectDatabase } from './connect';
+import { connectDatabase, type Dialect, dialectOf } from './connect';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 import { type Store, StoreUnavailableError } from './store';
-import { findUserByEmail, findUserById, insertUser, updateProfile } from './user-queries';
+import {
+  deleteUser,
+  findUserByEmail,
+  findUserById,
+  getSessionState,
+  insertUser,
+  listUsers,
+  revokeSessions,
+  setDisabled,
+  setRole,
+  updateProfile,
+} from './user-queries';
 
-function storeOver(db: Kysely<Database>): Store {
+function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
   return {
     findUserById: (id) => findUserById(db, id),
     findUserByEmail: (email) => findUserByEmail(db, email),
     createUser: (user) => insertUser(db, user),
     updateProfile: (id, change) => updateProfile(db, id, change),
+    getSessionState: (id) => getSessionState(db, id),
+    setRole: (id, role) => setRole(db, id, role, { lockRows: dialect === 'postgres' }),
+    listUsers: () => listUsers(db),
+    revokeSessions: (id, beforeMs) => revokeSessions(db, id, beforeMs),
+    setDisabled: (id, disabled) => setDisabled(db, id, disabled),
+    deleteUser: (id) => deleteUser(db, id),
     listProducts: (page, pageSize) => listProducts(db, page, pageSize),
     findProduct: (id) => findProduct(db, id),
     insertMissingProducts: (products) => insertMissingProducts(db, products),
@@ -52,5 +69,5 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return guardStore(storeOver(db));
+  return guardStore(storeOver(db, dialectOf(databaseUrl)));
 }

@@ -40,6 +40,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_session_invalidation': {
+    async up(db: Kysely<unknown>) {
+      // revoked_before: sessions that began before this instant (ms) are refused.
+      // disabled_at: a disabled account's sessions are refused like a deleted one's.
+      await db.schema.alterTable('users').addColumn('revoked_before', 'bigint').execute();
+      await db.schema.alterTable('users').addColumn('disabled_at', 'bigint').execute();
+      await db.schema.createIndex('users_role_idx').on('users').column('role').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

@@ -10,9 +10,21 @@ export interface UserRecord {
   role: Role;
   preferences: Preferences;
   sessionVersion: number;
+  revokedBefore: number | null;
+  disabled: boolean;
   createdAt: number;
   updatedAt: number;
 }
+
+/** What every authenticated request compares its token with: one indexed read. */
+export interface SessionState {
+  sessionVersion: number;
+  /** Sessions that began before this instant (ms) are refused; null = none revoked. */
+  revokedBefore: number | null;
+  disabled: boolean;
+}
+
+export type SetRoleResult = 'updated' | 'unchanged' | 'unknown-user' | 'last-admin';
 
 export interface UserWithPassword extends UserRecord {
   passwordHash: string;
@@ -78,6 +90,15 @@ export interface Store {
   /** null when the email is taken. */
   createUser(user: NewUser): Promise<UserRecord | null>;
   updateProfile(id: string, change: ProfileChange): Promise<UserRecord | null>;
+  /** null for an unknown (deleted) user. */
+  getSessionState(id: string): Promise<SessionState | null>;
+  /** Refuses to demote the last admin. Bumps the target's sessionVersion. */
+  setRole(id: string, role: Role): Promise<SetRoleResult>;
+  listUsers(): Promise<UserRecord[]>;
+  /** "Sign out everywhere": sessions that began before now are refused. */
+  revokeSessions(id: string, beforeMs: number): Promise<boolean>;
+  setDisabled(id: string, disabled: boolean): Promise<boolean>;
+  deleteUser(id: string): Promise<boolean>;
   listProducts(page: number, pageSize: number): Promise<ProductPage>;
   findProduct(id: number): Promise<Product | null>;
   /** Inserts the products whose id is not present yet; returns how many were added. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import { parseStoredPreferences } from '../preferences';
-import type { Database, UsersTable } from './schema';
-import type { NewUser, ProfileChange, UserRecord, UserWithPassword } from './store';
+import type { Database, Role, UsersTable } from './schema';
+import type { NewUser, ProfileChange, SessionState, SetRoleResult, UserRecord, UserWithPassword } from './store';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -14,6 +14,8 @@ function toUser(row: Selectable<UsersTable>): UserWithPassword {
     role: row.role,
     preferences: parseStoredPreferences(row.preferences),
     sessionVersion: Number(row.session_version),
+    revokedBefore: row.revoked_before === null ? null : Number(row.revoked_before),
+    disabled: row.disabled_at !== null,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     passwordHash: row.password_hash,
@@ -98,4 +100,78 @@ export async function updateProfile(
       .execute();
     return findUserById(trx, id);
   });
+}
+
+export async function getSessionState(db: Db, id: string): Promise<SessionState | null> {
+  const row = await db
+    .selectFrom('users')
+    .select(['session_version', 'revoked_before', 'disabled_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    sessionVersion: Number(row.session_version),
+    revokedBefore: row.revoked_before === null ? null : Number(row.revoked_before),
+    disabled: row.disabled_at !== null,
+  };
+}
+
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('email').execute();
+  return rows.map((row) => withoutPassword(toUser(row)));
+}
+
+/**
+ * Changes a role in a transaction that counts the admins first, so two admins demoting
+ * each other at once cannot leave the app without one (PostgreSQL locks the admin rows).
+ */
+export async function setRole(
+  db: Kysely<Database>,
+  id: string,
+  role: Role,
+  options: { lockRows: boolean },
+): Promise<SetRoleResult> {
+  return db.transaction().execute(async (trx) => {
+    // SQLite has no FOR UPDATE; its transactions already run one at a time (one connection).
+    const admins = await trx
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('role', '=', 'admin')
+      .$if(options.lockRows, (query) => query.forUpdate())
+      .execute();
+    const target = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+    if (!target) return 'unknown-user';
+    if (target.role === role) return 'unchanged';
+    if (target.role === 'admin' && admins.length <= 1) return 'last-admin';
+    await trx
+      .updateTable('users')
+      .set({ role, session_version: sql`session_version + 1`, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+    return 'updated';
+  });
+}
+
+export async function revokeSessions(db: Db, id: string, beforeMs: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ revoked_before: beforeMs, session_version: sql`session_version + 1`, updated_at: Date.now() })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function setDisabled(db: Db, id: string, disabled: boolean): Promise<boolean> {
+  const now = Date.now();
+  const result = await db
+    .updateTable('users')
+    .set({ disabled_at: disabled ? now : null, session_version: sql`session_version + 1`, updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function deleteUser(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }

@@ -1,13 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * Thrown by the jwt callback when a token may no longer be used (its user is gone).
+ * Thrown by the jwt callback when a token may no longer be used (its user is gone or
+ * disabled, or the session was revoked).
  * next-auth answers any jwt-callback error by expiring the session cookies, which is
  * exactly what this case wants; updateSession maps it to "no session".
  */
 export class SessionEndedError extends Error {
   readonly code = 'ERR_SESSION_ENDED';
-  constructor(readonly reason: 'user-not-found' | 'no-subject') {
+  constructor(readonly reason: 'user-not-found' | 'revoked' | 'no-subject') {
     super(`Session ended: ${reason}`);
     this.name = 'SessionEndedError';
   }

@@ -1,0 +1,183 @@
+import 'next-test-api-route-handler';
+import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
+import * as adminUserRoute from '@/pages/api/admin/users/[id]';
+import * as adminUsersRoute from '@/pages/api/admin/users';
+import * as cartRoute from '@/pages/api/cart';
+import * as revokeRoute from '@/pages/api/session/revoke-all';
+import type { CookieJar } from '../helpers/cookie-jar';
+import { callRoute } from '../helpers/routes';
+import { decodeSessionOf, SESSION_COOKIE, sessionSetCookies } from '../helpers/session-cookie';
+import { createUserAndSignIn } from '../helpers/sign-in';
+
+const getCart = (jar: CookieJar) => callRoute(cartRoute, { url: '/api/cart', jar });
+const getNextAuthSession = (jar: CookieJar) => callRoute(nextAuthRoute, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar });
+const setRole = (jar: CookieJar, id: string, body: unknown) =>
+  callRoute(adminUserRoute, { url: `/api/admin/users/${id}`, method: 'PATCH', params: { id }, body, jar });
+
+describe('session version: changes made elsewhere reach the very next request', () => {
+  it('re-issues fresh claims with X-Revalidate-Session on an ordinary API request', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await store.setRole(user.id, 'admin');
+
+    const response = await getCart(jar);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-revalidate-session')).toBe('true');
+    expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin' });
+  });
+
+  it("re-issues fresh claims on next-auth's own session read", async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await store.updateProfile(user.id, { name: 'Renamed Elsewhere' });
+
+    const session = await getNextAuthSession(jar);
+
+    expect(session.body).toMatchObject({ user: { name: 'Renamed Elsewhere' } });
+    expect(await decodeSessionOf(jar)).toMatchObject({ name: 'Renamed Elsewhere' });
+  });
+
+  it('leaves a fresh token alone: no re-issue, no header', async () => {
+    const { jar } = await createUserAndSignIn();
+
+    const response = await getCart(jar);
+
+    expect(response.headers.get('x-revalidate-session')).toBeNull();
+    expect(response.setCookies).toEqual([]);
+  });
+
+  it('undoes a stale response that wrote an old cookie back (next-auth issue 8897)', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    // A session read starts with the old cookie and its answer is held back...
+    const staleRead = await getNextAuthSession(jar.clone());
+    // ...an update lands meanwhile...
+    await store.setRole(user.id, 'admin');
+    await getCart(jar);
+    expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin' });
+    // ...then the stale answer arrives last and the browser keeps its old cookie.
+    jar.apply(staleRead.setCookies);
+    expect(await decodeSessionOf(jar)).toMatchObject({ role: 'member' });
+
+    const next = await getCart(jar);
+
+    expect(next.headers.get('x-revalidate-session')).toBe('true');
+    expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin' });
+  });
+});
+
+describe('revocation', () => {
+  function expectAllSessionCookiesExpired(setCookies: Parameters<typeof sessionSetCookies>[0]) {
+    const cookies = sessionSetCookies(setCookies);
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const cookie of cookies) expect(cookie.value).toBe('');
+  }
+
+  it('sign out everywhere: another browser gets 401 and its session cookies expired', async () => {
+    const { jar: laptop, signInAgain } = await createUserAndSignIn();
+    const phone = await signInAgain();
+
+    const revoke = await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar: laptop });
+    expect(revoke.status).toBe(200);
+    expect(laptop.get(SESSION_COOKIE)).toBeUndefined();
+
+    const response = await getCart(phone);
+
+    expect(response.status).toBe(401);
+    expectAllSessionCookiesExpired(response.setCookies);
+    expect(phone.get(SESSION_COOKIE)).toBeUndefined();
+  });
+
+  it("next-auth's session read refuses a revoked session too", async () => {
+    const { jar, signInAgain } = await createUserAndSignIn();
+    const other = await signInAgain();
+    await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar });
+
+    const session = await getNextAuthSession(other);
+
+    expect(session.body).toEqual({});
+    expectAllSessionCookiesExpired(session.setCookies);
+  });
+
+  it('a new sign-in after the revocation works', async () => {
+    const { jar, signInAgain } = await createUserAndSignIn();
+    await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar });
+
+    const fresh = await signInAgain();
+
+    expect((await getCart(fresh)).status).toBe(200);
+  });
+
+  it('revoke-all refuses a cross-origin request and revokes nothing', async () => {
+    const { jar } = await createUserAndSignIn();
+
+    const response = await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar, headers: { origin: 'https://evil.example' } });
+
+    expect(response.status).toBe(403);
+    expect((await getCart(jar)).status).toBe(200);
+  });
+
+  it.each([
+    ['deleted', (store: { deleteUser(id: string): Promise<boolean> }, id: string) => store.deleteUser(id)],
+    ['disabled', (store: { setDisabled(id: string, on: boolean): Promise<boolean> }, id: string) => store.setDisabled(id, true)],
+  ])('refuses the token of a %s user with 401 and expired cookies', async (_label, change) => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await change(store, user.id);
+
+    const response = await getCart(jar);
+
+    expect(response.status).toBe(401);
+    expectAllSessionCookiesExpired(response.setCookies);
+  });
+});
+
+describe('admin role changes', () => {
+  it('a member gets 403', async () => {
+    const { jar, user } = await createUserAndSignIn();
+
+    expect((await setRole(jar, user.id, { role: 'admin' })).status).toBe(403);
+    expect((await callRoute(adminUsersRoute, { url: '/api/admin/users', jar })).status).toBe(403);
+  });
+
+  it('an admin gets 404 for an unknown user and 400 for a bad role', async () => {
+    const { jar } = await createUserAndSignIn('admin');
+    const { user: target } = await createUserAndSignIn();
+
+    expect((await setRole(jar, 'no-such-user', { role: 'admin' })).status).toBe(404);
+    const bad = await setRole(jar, target.id, { role: 'owner' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ issues: [expect.objectContaining({ path: 'role' })] });
+  });
+
+  it('the last admin cannot be demoted (409)', async () => {
+    const { jar: adminJar, user: admin, store } = await createUserAndSignIn('admin');
+    for (const other of (await store.listUsers()).filter((user) => user.role === 'admin' && user.id !== admin.id)) {
+      await store.setRole(other.id, 'member');
+    }
+
+    const response = await setRole(adminJar, admin.id, { role: 'member' });
+
+    expect(response.status).toBe(409);
+    expect((await store.findUserById(admin.id))?.role).toBe('admin');
+  });
+
+  it("promoting a member shows in the member's next request of any kind", async () => {
+    const { jar: adminJar } = await createUserAndSignIn('admin');
+    const { jar: memberJar, user: member } = await createUserAndSignIn();
+
+    const response = await setRole(adminJar, member.id, { role: 'admin' });
+    expect(response.status).toBe(200);
+
+    const next = await getNextAuthSession(memberJar);
+    expect(next.body).toMatchObject({ user: { role: 'admin' } });
+    expect((await callRoute(adminUsersRoute, { url: '/api/admin/users', jar: memberJar })).status).toBe(200);
+  });
+
+  it('a demoted admin loses admin access on the next request', async () => {
+    const { jar: adminJar } = await createUserAndSignIn('admin');
+    const { jar: otherAdminJar, user: otherAdmin } = await createUserAndSignIn('admin');
+
+    await setRole(adminJar, otherAdmin.id, { role: 'member' });
+
+    expect((await callRoute(adminUsersRoute, { url: '/api/admin/users', jar: otherAdminJar })).status).toBe(403);
+    expect(await decodeSessionOf(otherAdminJar)).toMatchObject({ role: 'member' });
+  });
+});

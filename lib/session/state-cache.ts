@@ -1,0 +1,39 @@
+import type { SessionStateLike } from './freshness';
+
+export interface SessionStateReader<S extends SessionStateLike> {
+  /** The user's session state: from the cache while younger than ttlMs, else one store read. */
+  get(userId: string): Promise<S | null>;
+  /** Records a state just read elsewhere (a re-projection), so the next request need not read it. */
+  remember(userId: string, state: S | null): void;
+}
+
+/**
+ * Per-process cache of session states. ttlMs = 0 (the default) always reads: a change
+ * made on another instance is seen by the very next request. A TTL trades that for one
+ * read per user per TTL; changes made through this process are remembered at once.
+ */
+export function createSessionStateReader<S extends SessionStateLike>(
+  load: (userId: string) => Promise<S | null>,
+  ttlMs: number,
+  clock: () => number = Date.now,
+): SessionStateReader<S> {
+  const entries = new Map<string, { state: S | null; expiresAt: number }>();
+  const maxEntries = 10_000;
+
+  function remember(userId: string, state: S | null): void {
+    if (ttlMs <= 0) return;
+    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+    entries.set(userId, { state, expiresAt: clock() + ttlMs });
+  }
+
+  return {
+    async get(userId) {
+      const entry = entries.get(userId);
+      if (entry && entry.expiresAt > clock()) return entry.state;
+      const state = await load(userId);
+      remember(userId, state);
+      return state;
+    },
+    remember,
+  };
+}

@@ -1,0 +1,20 @@
+import { defineRoute, readMutationBody, requireUserId } from '@/lib/api';
+import { endSession } from '@/lib/auth';
+import { getStore } from '@/lib/db';
+
+export const config = { api: { bodyParser: false } };
+
+/**
+ * POST /api/session/revoke-all: "sign out everywhere". Every session of this user that
+ * began before now is refused from its next request on, on every instance; this
+ * response also expires this browser's cookies.
+ */
+export default defineRoute({
+  POST: async (req, res) => {
+    await readMutationBody(req);
+    const userId = await requireUserId(req, res);
+    await (await getStore()).revokeSessions(userId, Date.now());
+    await endSession(req, res);
+    res.status(200).json({ revoked: true });
+  },
+});
