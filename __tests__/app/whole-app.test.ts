@@ -2,9 +2,11 @@ import { decode } from 'next-auth/jwt';
 import request from 'supertest';
 import { type RunningApp, startApp, startAppExpectingFailure } from '../helpers/app-server';
 import { CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
 
-// next start runs in production: secure cookie names (NEXTAUTH_URL is http, production forces them).
+// next start runs in production: secure cookie names (production forces them).
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
+const postgresUrl = testPostgresUrl();
 
 async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
   const jar = new CookieJar();
@@ -19,13 +21,24 @@ async function signIn(app: RunningApp, email: string, password: string): Promise
   return jar;
 }
 
-describe('the built app (next build + next start on 127.0.0.1)', () => {
+/** A database for one app run: a temp SQLite file (startApp's default) or a fresh PostgreSQL database. */
+async function databaseFor(store: string): Promise<TestDatabase | null> {
+  return store === 'postgres' && postgresUrl ? createTestDatabase(postgresUrl) : null;
+}
+
+const stores = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
+if (!postgresUrl) console.info('Whole-app tests on PostgreSQL skipped: run with DATABASE_URL=postgres://... npm test');
+
+describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1)', (store) => {
   let app: RunningApp;
+  let database: TestDatabase | null;
   beforeAll(async () => {
-    app = await startApp();
+    database = await databaseFor(store);
+    app = await startApp(database ? { DATABASE_URL: database.url } : {});
   }, 90_000);
   afterAll(async () => {
     await app?.stop();
+    await database?.drop();
   });
 
   it('signs in alice through the form endpoint', async () => {
@@ -38,11 +51,7 @@ describe('the built app (next build + next start on 127.0.0.1)', () => {
   it("PATCH /api/profile -> next-auth's own GET /api/auth/session returns the new name", async () => {
     const jar = await signIn(app, 'alice@example.com', 'alice-password');
 
-    const patch = await request(app.url)
-      .patch('/api/profile')
-      .set('Cookie', jar.header())
-      .set('Origin', app.url)
-      .send({ name: 'Alice Whole-App' });
+    const patch = await request(app.url).patch('/api/profile').set('Cookie', jar.header()).set('Origin', app.url).send({ name: 'Alice Whole-App' });
     expect(patch.status).toBe(200);
     expect(patch.headers['x-revalidate-session']).toBe('true');
     const written = setCookiesOf(patch.headers).filter((cookie) => cookie.name === SESSION_COOKIE);
@@ -65,18 +74,69 @@ describe('the built app (next build + next start on 127.0.0.1)', () => {
     expect(token?.cart).toMatchObject({ count: 3, items: [{ productId: 12, quantity: 3 }] });
   });
 
+  it("an admin's role change reaches alice's next request; demoting her back too", async () => {
+    const alice = await signIn(app, 'alice@example.com', 'alice-password');
+    const admin = await signIn(app, 'admin@example.com', 'admin-password');
+    const users = await request(app.url).get('/api/admin/users').set('Cookie', admin.header());
+    const aliceId = (users.body.users as { id: string; email: string }[]).find((user) => user.email === 'alice@example.com')?.id;
+
+    await request(app.url).patch(`/api/admin/users/${aliceId}`).set('Cookie', admin.header()).send({ role: 'admin' }).expect(200);
+    const promoted = await request(app.url).get('/api/auth/session').set('Cookie', alice.header());
+    expect(promoted.body).toMatchObject({ user: { role: 'admin' } });
+    alice.apply(setCookiesOf(promoted.headers));
+
+    await request(app.url).patch(`/api/admin/users/${aliceId}`).set('Cookie', admin.header()).send({ role: 'member' }).expect(200);
+    const demoted = await request(app.url).get('/api/cart').set('Cookie', alice.header());
+    expect(demoted.headers['x-revalidate-session']).toBe('true');
+    alice.apply(setCookiesOf(demoted.headers));
+    expect(await decode({ token: alice.get(SESSION_COOKIE), secret: app.secret })).toMatchObject({ role: 'member' });
+  });
+
+  it('the admin page answers 403 to a member', async () => {
+    const jar = await signIn(app, 'alice@example.com', 'alice-password');
+
+    const page = await request(app.url).get('/admin').set('Cookie', jar.header());
+
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('Forbidden');
+  });
+
   it('answers JSON errors, never HTML, for bad input', async () => {
     const jar = await signIn(app, 'alice@example.com', 'alice-password');
 
-    const response = await request(app.url)
-      .post('/api/session/refresh')
-      .set('Cookie', jar.header())
-      .set('Content-Type', 'application/json')
-      .send('{"data":');
+    const response = await request(app.url).post('/api/session/refresh').set('Cookie', jar.header()).set('Content-Type', 'application/json').send('{"data":');
 
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toContain('application/json');
     expect(response.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+(postgresUrl ? describe : describe.skip)('two app instances on one PostgreSQL database', () => {
+  let first: RunningApp;
+  let second: RunningApp;
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(postgresUrl ?? '');
+    const shared = { DATABASE_URL: database.url, NEXTAUTH_SECRET: 'two-instances-share-this-secret-0123456789' };
+    first = await startApp(shared);
+    second = await startApp(shared);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
+    await database?.drop();
+  });
+
+  it("a role change made through instance A shows in instance B's first response to the user", async () => {
+    const alice = await signIn(second, 'alice@example.com', 'alice-password');
+    const admin = await signIn(first, 'admin@example.com', 'admin-password');
+    const users = await request(first.url).get('/api/admin/users').set('Cookie', admin.header());
+    const aliceId = (users.body.users as { id: string; email: string }[]).find((user) => user.email === 'alice@example.com')?.id;
+
+    await request(first.url).patch(`/api/admin/users/${aliceId}`).set('Cookie', admin.header()).send({ role: 'admin' }).expect(200);
+
+    const response = await request(second.url).get('/api/auth/session').set('Cookie', alice.header());
+    expect(response.body).toMatchObject({ user: { role: 'admin' } });
   });
 });
 
@@ -87,5 +147,12 @@ describe('starting in production with a bad configuration', () => {
     expect(code).not.toBe(0);
     expect(output).toMatch(/NEXTAUTH_SECRET must be at least 32 characters; generate one with `openssl rand -base64 32`/);
     expect(output).not.toContain('too-short');
+  }, 60_000);
+
+  it('refuses a missing NEXTAUTH_URL', async () => {
+    const { code, output } = await startAppExpectingFailure({ NEXTAUTH_URL: '' });
+
+    expect(code).not.toBe(0);
+    expect(output).toContain('NEXTAUTH_URL is missing');
   }, 60_000);
 });
