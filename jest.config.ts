@@ -38,6 +38,12 @@ const config: Config = {
       testMatch: ['<rootDir>/__tests__/app/**/*.test.ts'],
       globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',
     },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',
+    },
   ],
   testTimeout: 30_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],

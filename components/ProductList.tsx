@@ -11,7 +11,7 @@ interface Product {
   priceCents: number;
 }
 
-const PAGE_SIZE = 12;
+const PAGE_SIZE = 24;
 
 function AddToCartButton({ product }: { product: Product }) {
   const [error, setError] = useState<unknown>(null);

@@ -1,5 +1,5 @@
 import { signOut, useSession } from 'next-auth/react';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useLayoutEffect, useRef } from 'react';
 import { useSWRConfig } from 'swr';
 import { registerSessionHandlers } from '@/lib/http';
 import { useTheme } from './use-theme';
@@ -40,7 +40,9 @@ export function SessionSync({ children }: { children: ReactNode }) {
   const fingerprint = session ? JSON.stringify([session.user, session.cart]) : null;
   const previousFingerprint = useRef(fingerprint);
 
-  useEffect(() => {
+  // Layout effect: the ref holds the newest update() before any timer (the revalidation's
+  // burst window) can fire; an older closure may still see "loading" and do nothing.
+  useLayoutEffect(() => {
     updateRef.current = update;
   }, [update]);
 

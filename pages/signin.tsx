@@ -1,13 +1,9 @@
 import { useRouter } from 'next/router';
 import { signIn } from 'next-auth/react';
 import { type FormEvent, useState } from 'react';
+import { safeCallbackUrl } from '@/lib/http/safe-callback-url';
 
 const GENERIC_FAILURE = 'Wrong email or password.';
-
-function safeCallbackUrl(value: unknown): string {
-  // Only same-site paths: an open redirect after sign-in is a phishing aid.
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
-}
 
 export default function SignIn() {
   const router = useRouter();
@@ -23,13 +19,17 @@ export default function SignIn() {
       email: String(form.get('email') ?? ''),
       password: String(form.get('password') ?? ''),
       redirect: false,
-    });
+    }).catch(() => 'unavailable' as const);
     setPending(false);
+    if (result === 'unavailable') {
+      setError('Sign-in is unavailable; please retry.');
+      return;
+    }
     if (!result || result.error) {
       setError(result?.error === 'CredentialsSignin' || !result ? GENERIC_FAILURE : 'Sign-in is unavailable; please retry.');
       return;
     }
-    await router.push(safeCallbackUrl(router.query.callbackUrl));
+    await router.push(safeCallbackUrl(router.query.callbackUrl, window.location.origin));
   }
 
   return (

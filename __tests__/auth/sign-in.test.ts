@@ -41,3 +41,20 @@ describe('sign-in through next-auth (credentials)', () => {
     expect(unknownEmail.jar.get(SESSION_COOKIE)).toBeUndefined();
   });
 });
+
+describe('a disabled account', () => {
+  it('cannot sign in, and the answer is the same as for a wrong password', async () => {
+    const { getStore } = await import('@/lib/db');
+    const store = await getStore();
+    const admin = await store.findUserByEmail('admin@example.com');
+    await store.setDisabled(admin?.id ?? '', true);
+    const wrongPassword = await signInThroughNextAuth('alice@example.com', 'wrong-password');
+
+    const disabled = await signInThroughNextAuth('admin@example.com', 'admin-password');
+
+    expect(disabled.jar.get(SESSION_COOKIE)).toBeUndefined();
+    expect(disabled.response.status).toBe(wrongPassword.response.status);
+    expect(disabled.response.body).toEqual(wrongPassword.response.body);
+    await store.setDisabled(admin?.id ?? '', false);
+  });
+});

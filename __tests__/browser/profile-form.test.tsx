@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { AppProviders } from '@/components/AppProviders';
 import { Header } from '@/components/Header';
-import ProfilePage from '@/pages/profile';
+import { ProfileForm } from '@/components/ProfileForm';
 import { installFakeNetwork, makeSession, REVALIDATE, type FakeNetwork } from '../helpers/fake-network';
 
 function profileOf(network: FakeNetwork) {
@@ -9,7 +9,7 @@ function profileOf(network: FakeNetwork) {
   return { profile: { ...user } };
 }
 
-describe('the profile page', () => {
+describe('the profile form', () => {
   let network: FakeNetwork;
   beforeEach(() => {
     network = installFakeNetwork(makeSession({ name: 'Alice' }));
@@ -26,7 +26,7 @@ describe('the profile page', () => {
     return render(
       <AppProviders session={network.session}>
         <Header />
-        <ProfilePage />
+        <ProfileForm />
       </AppProviders>,
     );
   }

@@ -21,6 +21,9 @@ function isBuildFresh(): boolean {
 
 /** jest globalSetup for the whole-app tests: `next build` once, unless the build is newer than every source. */
 export default async function buildApp(): Promise<void> {
+  // Both the app and the e2e projects name this setup; jest runs it once per project.
+  if (process.env.APP_BUILT_THIS_RUN === '1') return;
+  process.env.APP_BUILT_THIS_RUN = '1';
   if (process.env.CI !== 'true' && isBuildFresh()) return;
   const started = Date.now();
   try {

@@ -33,6 +33,8 @@ async function authorizeCredentials(getStore: () => Promise<Store>, input: unkno
     return null;
   }
   if (!(await verifyPassword(password, user.passwordHash))) return null;
+  // A disabled account answers exactly like a wrong password (checked after the hash, so timing matches too).
+  if (user.disabled) return null;
   return { id: user.id, name: user.name, email: user.email, role: user.role };
 }
 

@@ -25,7 +25,10 @@ function stateOf(user: UserRecord): SessionState {
  */
 async function claimsFromStore(deps: CallbackDeps, userId: string, authTime: number): Promise<JWT> {
   const store = await deps.getStore();
-  const [user, cart] = await Promise.all([store.findUserById(userId), store.getCart(userId)]);
+  // User (with its version) first, cart second: a cart change committed in between then
+  // leaves the token marked stale (re-issued next time), never "fresh" with an old cart.
+  const user = await store.findUserById(userId);
+  const cart = await store.getCart(userId);
   deps.sessionStates.remember(userId, user ? stateOf(user) : null);
   if (!user) throw new SessionEndedError('user-not-found');
   if (assessToken({ authTime }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');

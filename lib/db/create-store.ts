@@ -22,7 +22,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
     findUserById: (id) => findUserById(db, id),
     findUserByEmail: (email) => findUserByEmail(db, email),
     createUser: (user) => insertUser(db, user),
-    updateProfile: (id, change) => updateProfile(db, id, change),
+    updateProfile: (id, change) => updateProfile(db, id, change, { lockRows: dialect === 'postgres' }),
     getSessionState: (id) => getSessionState(db, id),
     setRole: (id, role) => setRole(db, id, role, { lockRows: dialect === 'postgres' }),
     listUsers: () => listUsers(db),

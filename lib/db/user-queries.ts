@@ -84,10 +84,18 @@ export async function updateProfile(
   db: Kysely<Database>,
   id: string,
   change: ProfileChange,
+  options: { lockRows: boolean },
 ): Promise<UserRecord | null> {
   return db.transaction().execute(async (trx) => {
-    const current = await findUserById(trx, id);
-    if (!current) return null;
+    // PostgreSQL (READ COMMITTED) needs the row lock; SQLite runs transactions one at a time.
+    const row = await trx
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(options.lockRows, (query) => query.forUpdate())
+      .executeTakeFirst();
+    if (!row) return null;
+    const current = withoutPassword(toUser(row));
     await trx
       .updateTable('users')
       .set({

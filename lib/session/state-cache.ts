@@ -5,6 +5,8 @@ export interface SessionStateReader<S extends SessionStateLike> {
   get(userId: string): Promise<S | null>;
   /** Records a state just read elsewhere (a re-projection), so the next request need not read it. */
   remember(userId: string, state: S | null): void;
+  /** Drops the cached state after a write that changed it (role, revocation, disabling). */
+  forget(userId: string): void;
 }
 
 /**
@@ -22,6 +24,9 @@ export function createSessionStateReader<S extends SessionStateLike>(
 
   function remember(userId: string, state: S | null): void {
     if (ttlMs <= 0) return;
+    // A slow read must not put an older version back over a newer one.
+    const cached = entries.get(userId)?.state;
+    if (cached && state && cached.sessionVersion > state.sessionVersion) return;
     if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
     entries.set(userId, { state, expiresAt: clock() + ttlMs });
   }
@@ -35,5 +40,6 @@ export function createSessionStateReader<S extends SessionStateLike>(
       return state;
     },
     remember,
+    forget: (userId) => void entries.delete(userId),
   };
 }

@@ -1,5 +1,5 @@
 import { defineRoute, readMutationBody, requireUserId } from '@/lib/api';
-import { endSession } from '@/lib/auth';
+import { endSession, sessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -14,6 +14,7 @@ export default defineRoute({
     await readMutationBody(req);
     const userId = await requireUserId(req, res);
     await (await getStore()).revokeSessions(userId, Date.now());
+    sessionStates.forget(userId);
     await endSession(req, res);
     res.status(200).json({ revoked: true });
   },

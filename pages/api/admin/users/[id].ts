@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, readMutationBody, requireAdmin, RouteError } from '@/lib/api';
+import { sessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -18,6 +19,7 @@ export default defineRoute({
     const id = z.string().min(1).max(200).parse(req.query.id);
     const store = await getStore();
     const result = await store.setRole(id, role);
+    sessionStates.forget(id);
     if (result === 'unknown-user') throw new RouteError(404, 'User not found');
     if (result === 'last-admin') throw new RouteError(409, 'The last admin cannot be demoted');
     const user = await store.findUserById(id);
