@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import useSWR from 'swr';
 import { send } from '@/lib/http';
 import { FieldError } from './FieldError';
+import { useAsyncAction } from './use-async-action';
 
 interface AdminUser {
   id: string;
@@ -11,28 +11,17 @@ interface AdminUser {
 }
 
 function RoleSelect({ user, onSaved }: { user: AdminUser; onSaved: () => void }) {
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-
-  async function change(role: string) {
-    setSaving(true);
-    setError(null);
-    try {
-      await send('PATCH', `/api/admin/users/${encodeURIComponent(user.id)}`, { role });
-      onSaved();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
-  }
+  const { run: change, error, pending: saving } = useAsyncAction(async (role: string) => {
+    await send('PATCH', `/api/admin/users/${encodeURIComponent(user.id)}`, { role });
+    onSaved();
+  });
 
   return (
     <>
       <label className="visually-hidden" htmlFor={`role-${user.id}`}>
         Role of {user.email}
       </label>
-      <select id={`role-${user.id}`} value={user.role} disabled={saving} onChange={(event) => change(event.target.value)} data-testid={`role-${user.email}`}>
+      <select id={`role-${user.id}`} value={user.role} disabled={saving} onChange={(event) => void change(event.target.value)} data-testid={`role-${user.email}`}>
         <option value="member">member</option>
         <option value="admin">admin</option>
       </select>

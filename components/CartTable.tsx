@@ -1,10 +1,10 @@
 import { useSession } from 'next-auth/react';
 import Link from 'next/link';
-import { useState } from 'react';
 import useSWR from 'swr';
 import { send } from '@/lib/http';
 import { FieldError } from './FieldError';
 import { formatCents } from './format';
+import { useAsyncAction } from './use-async-action';
 
 interface CartLine {
   productId: number;
@@ -22,21 +22,10 @@ interface Cart {
 const QUANTITIES = Array.from({ length: 99 }, (_, index) => index + 1);
 
 function CartRow({ line, locale, onChanged }: { line: CartLine; locale?: string; onChanged: (cart: Cart) => void }) {
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function change(method: 'PATCH' | 'DELETE', body?: unknown) {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await send<{ cart: Cart }>(method, `/api/cart/${line.productId}`, body);
-      onChanged(result.cart);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { run: change, error, pending: busy } = useAsyncAction(async (method: 'PATCH' | 'DELETE', body?: unknown) => {
+    const result = await send<{ cart: Cart }>(method, `/api/cart/${line.productId}`, body);
+    onChanged(result.cart);
+  });
 
   return (
     <tr data-testid={`cart-line-${line.productId}`}>
@@ -50,7 +39,7 @@ function CartRow({ line, locale, onChanged }: { line: CartLine; locale?: string;
           id={`qty-${line.productId}`}
           value={line.quantity}
           disabled={busy}
-          onChange={(event) => change('PATCH', { quantity: Number(event.target.value) })}
+          onChange={(event) => void change('PATCH', { quantity: Number(event.target.value) })}
         >
           {QUANTITIES.map((quantity) => (
             <option key={quantity} value={quantity}>
@@ -62,7 +51,7 @@ function CartRow({ line, locale, onChanged }: { line: CartLine; locale?: string;
       </td>
       <td>{formatCents(line.priceCents * line.quantity, locale)}</td>
       <td>
-        <button type="button" className="button button--ghost" disabled={busy} onClick={() => change('DELETE')} aria-label={`Remove ${line.name}`}>
+        <button type="button" className="button button--ghost" disabled={busy} onClick={() => void change('DELETE')} aria-label={`Remove ${line.name}`}>
           Remove
         </button>
       </td>

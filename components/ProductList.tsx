@@ -4,6 +4,7 @@ import useSWR from 'swr';
 import { send } from '@/lib/http';
 import { FieldError } from './FieldError';
 import { formatCents } from './format';
+import { useAsyncAction } from './use-async-action';
 
 interface Product {
   id: number;
@@ -14,24 +15,11 @@ interface Product {
 const PAGE_SIZE = 24;
 
 function AddToCartButton({ product }: { product: Product }) {
-  const [error, setError] = useState<unknown>(null);
-  const [adding, setAdding] = useState(false);
-
-  async function add() {
-    setAdding(true);
-    setError(null);
-    try {
-      await send('POST', '/api/cart', { productId: product.id, quantity: 1 });
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setAdding(false);
-    }
-  }
+  const { run: add, error, pending: adding } = useAsyncAction(() => send('POST', '/api/cart', { productId: product.id, quantity: 1 }));
 
   return (
     <div>
-      <button type="button" className="button" onClick={add} disabled={adding} aria-label={`Add ${product.name} to cart`}>
+      <button type="button" className="button" onClick={() => void add()} disabled={adding} aria-label={`Add ${product.name} to cart`}>
         {adding ? 'Adding…' : 'Add to cart'}
       </button>
       <FieldError error={error} />

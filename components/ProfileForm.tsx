@@ -3,6 +3,7 @@ import useSWR from 'swr';
 import { send } from '@/lib/http';
 import { LOCALES, type Preferences, THEMES } from '@/lib/preferences';
 import { FieldError } from './FieldError';
+import { useAsyncAction } from './use-async-action';
 
 interface Profile {
   id: string;
@@ -15,32 +16,24 @@ interface Profile {
 /** Edits name, theme and locale. The header follows through the session, not through this form. */
 export function ProfileForm() {
   const { data, error: loadError, isLoading, mutate } = useSWR<{ profile: Profile }>('/api/profile');
-  const [saveError, setSaveError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
+  const { run: save, error: saveError, pending: saving } = useAsyncAction(async (form: FormData) => {
+    setSaved(false);
+    const result = await send<{ profile: Profile }>('PATCH', '/api/profile', {
+      name: String(form.get('name') ?? ''),
+      preferences: { theme: form.get('theme'), locale: form.get('locale') },
+    });
+    await mutate(result, { revalidate: false });
+    setSaved(true);
+  });
 
   if (isLoading) return <p className="muted">Loading profile…</p>;
   if (loadError || !data) return <FieldError error={loadError ?? new Error('No profile')} />;
   const { profile } = data;
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setSaving(true);
-    setSaveError(null);
-    setSaved(false);
-    try {
-      const result = await send<{ profile: Profile }>('PATCH', '/api/profile', {
-        name: String(form.get('name') ?? ''),
-        preferences: { theme: form.get('theme'), locale: form.get('locale') },
-      });
-      await mutate(result, { revalidate: false });
-      setSaved(true);
-    } catch (error) {
-      setSaveError(error);
-    } finally {
-      setSaving(false);
-    }
+    void save(new FormData(event.currentTarget));
   }
 
   return (
