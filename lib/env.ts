@@ -47,6 +47,7 @@ const envSchema = z.object({
     z.coerce.number().int().positive().default(THIRTY_DAYS_SECONDS),
   ),
   SEED_DEMO_DATA: booleanFlag,
+  STORE_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(5000)),
   SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(0)),
 });
 
@@ -59,6 +60,8 @@ export type Env = {
   cookieDomain: string | undefined;
   sessionMaxAgeSeconds: number;
   seedDemoData: boolean;
+  /** A store call slower than this answers 503. */
+  storeTimeoutMs: number;
   /** 0 = check every request against the store. */
   sessionVersionCacheMs: number;
 };
@@ -95,6 +98,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
     seedDemoData: raw.SEED_DEMO_DATA || raw.NODE_ENV === 'development',
     sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS,
+    storeTimeoutMs: raw.STORE_TIMEOUT_MS,
   };
 }
 

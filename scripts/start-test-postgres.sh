@@ -7,6 +7,9 @@
 #
 # Usage: scripts/start-test-postgres.sh [start] [port]   (port default 54329, or $TEST_POSTGRES_PORT)
 #        scripts/start-test-postgres.sh stop
+#        scripts/start-test-postgres.sh pause|resume   (stop/start the server, keeping its data:
+#                                                       the fault tests use it for an outage)
+# TEST_POSTGRES_STATE names the state file, so a second, independent cluster can run.
 #
 # Needs the server binaries (Debian: `apt-get install -y postgresql`). The cluster lives in a
 # temp dir (data, socket, log) and trusts connections from 127.0.0.1 only: it holds test data
@@ -14,12 +17,12 @@
 # the `postgres` user.
 set -euo pipefail
 
-STATE_FILE=/tmp/app-test-postgres.dir
+STATE_FILE=${TEST_POSTGRES_STATE:-/tmp/app-test-postgres.dir}
 DB_NAME=app_test
 DB_USER=postgres
 
 command=start
-if [[ "${1:-}" == start || "${1:-}" == stop ]]; then
+if [[ "${1:-}" == start || "${1:-}" == stop || "${1:-}" == pause || "${1:-}" == resume ]]; then
   command=$1
   shift
 fi
@@ -86,6 +89,24 @@ stop_cluster() {
   log "stopped."
 }
 
+# fsync off: the data is thrown away anyway, and tests run faster without it.
+run_server() {
+  local options="-c listen_addresses=127.0.0.1 -p $2 -k $1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  as_owner "$BINDIR/pg_ctl" -D "$1/data" -l "$1/postgres.log" -o "$options" -w -t 30 start >&2
+}
+
+pause_cluster() {
+  local dir
+  dir=$(cat "$STATE_FILE")
+  as_owner "$BINDIR/pg_ctl" -D "$dir/data" -m immediate -w stop >&2
+}
+
+resume_cluster() {
+  local dir
+  dir=$(cat "$STATE_FILE")
+  run_server "$dir" "$(cat "$dir/port")"
+}
+
 start_cluster() {
   if is_running; then
     local dir
@@ -113,9 +134,7 @@ start_cluster() {
     return 1
   }
 
-  # fsync off: the data is thrown away anyway, and tests run faster without it.
-  local options="-c listen_addresses=127.0.0.1 -p $PORT -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-  if ! as_owner "$BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -o "$options" -w -t 30 start >&2; then
+  if ! run_server "$dir" "$PORT"; then
     log "the server did not start (is port $PORT taken?). Its log:"
     cat "$dir/postgres.log" >&2 || true
     rm -rf -- "$dir"
@@ -142,4 +161,6 @@ BINDIR=$(find_bindir)
 case "$command" in
   start) start_cluster ;;
   stop) stop_cluster ;;
+  pause) pause_cluster ;;
+  resume) resume_cluster ;;
 esac

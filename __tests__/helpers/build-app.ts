@@ -19,7 +19,12 @@ function isBuildFresh(): boolean {
   return SOURCES.every((source) => newestMtime(path.join(ROOT, source)) < builtAt);
 }
 
-/** jest globalSetup for the whole-app tests: `next build` once, unless the build is newer than every source. */
+/**
+ * jest globalSetup for the whole-app tests: `next build --webpack` (as `npm run build`)
+ * once, unless the build is newer than every source. webpack, because Turbopack's
+ * production pages carry an inline bootstrap script that the strict CSP
+ * (`script-src 'self'`) would block.
+ */
 export default async function buildApp(): Promise<void> {
   // Both the app and the e2e projects name this setup; jest runs it once per project.
   if (process.env.APP_BUILT_THIS_RUN === '1') return;
@@ -27,7 +32,7 @@ export default async function buildApp(): Promise<void> {
   if (process.env.CI !== 'true' && isBuildFresh()) return;
   const started = Date.now();
   try {
-    execFileSync(process.execPath, [NEXT_BIN, 'build'], { cwd: ROOT, env: appEnv(3999), stdio: 'pipe' });
+    execFileSync(process.execPath, [NEXT_BIN, 'build', '--webpack'], { cwd: ROOT, env: appEnv(3999), stdio: 'pipe' });
   } catch (error) {
     const failure = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`next build failed:\n${failure.stdout?.toString() ?? ''}\n${failure.stderr?.toString() ?? ''}`);

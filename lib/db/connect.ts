@@ -11,8 +11,8 @@ export function dialectOf(databaseUrl: string): Dialect {
 }
 
 /** Opens a Kysely instance for the URL. Drivers load lazily so SQLite-only setups never need pg. */
-export function connectDatabase(databaseUrl: string): Kysely<Database> {
-  return dialectOf(databaseUrl) === 'sqlite' ? connectSqlite(databaseUrl) : connectPostgres(databaseUrl);
+export function connectDatabase(databaseUrl: string, options: { timeoutMs?: number } = {}): Kysely<Database> {
+  return dialectOf(databaseUrl) === 'sqlite' ? connectSqlite(databaseUrl) : connectPostgres(databaseUrl, options.timeoutMs);
 }
 
 function connectSqlite(databaseUrl: string): Kysely<Database> {
@@ -29,12 +29,19 @@ function connectSqlite(databaseUrl: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-function connectPostgres(databaseUrl: string): Kysely<Database> {
+function connectPostgres(databaseUrl: string, timeoutMs = 5000): Kysely<Database> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pg = require('pg') as typeof import('pg');
   // int8 (our millisecond timestamps) arrives as a string by default; these fit in a double.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 5000 });
+  // statement_timeout makes the server itself abandon a statement the app has given up on
+  // (STORE_TIMEOUT_MS), so a timed-out write does not commit behind the 503.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+  });
   // An idle client that loses its server emits 'error' on the pool; unhandled, it kills the process.
   pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -44,13 +44,13 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
  * of failure to map (503) and no driver message (which may hold a host or user name)
  * ever reaches a response.
  */
-export function guardStore(store: Store): Store {
+export function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): Store {
   const guarded = {} as Record<keyof Store, unknown>;
   for (const key of Object.keys(store) as (keyof Store)[]) {
     const method = store[key] as (...args: unknown[]) => Promise<unknown>;
     guarded[key] = async (...args: unknown[]) => {
       try {
-        return await method(...args);
+        return await withTimeout(method(...args), timeoutMs);
       } catch (error) {
         if (error instanceof StoreUnavailableError) throw error;
         throw new StoreUnavailableError({ cause: error });
@@ -60,14 +60,26 @@ export function guardStore(store: Store): Store {
   return guarded as Store;
 }
 
+export const DEFAULT_STORE_TIMEOUT_MS = 5000;
+
+/** A slow store answers 503 instead of holding the request (and a connection) open. */
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StoreUnavailableError({ cause: new Error(`store call exceeded ${timeoutMs} ms`) })), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Connects, applies pending migrations, and returns the guarded store. */
-export async function createStore(databaseUrl: string): Promise<Store> {
-  const db = connectDatabase(databaseUrl);
+export async function createStore(databaseUrl: string, options: { timeoutMs?: number } = {}): Promise<Store> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  const db = connectDatabase(databaseUrl, { timeoutMs });
   try {
     await migrateToLatest(db as Kysely<unknown>);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return guardStore(storeOver(db, dialectOf(databaseUrl)));
+  return guardStore(storeOver(db, dialectOf(databaseUrl)), timeoutMs);
 }

@@ -12,7 +12,7 @@ const globalForStore = globalThis as typeof globalThis & { __appStore?: Promise<
 
 async function openAppStore(): Promise<Store> {
   const env = getEnv();
-  const store = await createStore(env.databaseUrl);
+  const store = await createStore(env.databaseUrl, { timeoutMs: env.storeTimeoutMs });
   if (env.seedDemoData) await seedDemoData(store);
   return store;
 }
