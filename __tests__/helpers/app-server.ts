@@ -10,6 +10,7 @@ export const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', '
 
 export interface RunningApp {
   url: string;
+  pid: number;
   secret: string;
   databaseUrl: string;
   output(): string;
@@ -90,7 +91,7 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
     await stop();
     throw new Error(`${(error as Error).message}\n${output}`);
   }
-  return { url, secret: env.NEXTAUTH_SECRET as string, databaseUrl: env.DATABASE_URL as string, output: () => output, stop };
+  return { url, pid: child.pid ?? 0, secret: env.NEXTAUTH_SECRET as string, databaseUrl: env.DATABASE_URL as string, output: () => output, stop };
 }
 
 /** Runs `next start` expecting it to refuse to start; returns its exit code and output. */

@@ -127,3 +127,17 @@ describe('parseSessionPatch: invalid values', () => {
     expect(issuesOf(result).map((issue) => issue.path)).toEqual(['name']);
   });
 });
+
+describe('names that are not text', () => {
+  it.each([
+    ['a lone high surrogate', 'Alice \ud800'],
+    ['a lone low surrogate', '\udc00Alice'],
+    ['a control character', 'Alice\u0000'],
+  ])('refuses %s', (_label, name) => {
+    expect(parseSessionPatch({ name }).ok).toBe(false);
+  });
+
+  it('accepts a name with an emoji (a proper surrogate pair)', () => {
+    expect(parseSessionPatch({ name: 'Alice 😀' })).toEqual({ ok: true, patch: { name: 'Alice 😀' } });
+  });
+});

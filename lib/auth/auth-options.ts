@@ -5,6 +5,7 @@ import type { Store } from '../db/store';
 import type { Env } from '../env';
 import type { SessionCallbacks } from '../session/callbacks';
 import type { SessionConfig } from '../session/config';
+import { redirectWithinSite } from './callback-url';
 import { burnPasswordCheck, verifyPassword } from './password';
 
 const credentialsSchema = z.object({
@@ -61,6 +62,6 @@ export function createAuthOptions({ env, config, callbacks, getStore }: AuthOpti
       }),
     ],
     pages: { signIn: '/signin', error: '/signin' },
-    callbacks,
+    callbacks: { ...callbacks, redirect: redirectWithinSite },
   };
 }

@@ -7,8 +7,18 @@ import { preferencesSchema } from '../preferences';
  * Privileged claims (sub, id, email, role, sessionVersion, iat, exp, jti, cart) are not
  * here: a patch naming them is refused, and they are re-read from the store.
  */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const sessionPatchSchema = z.strictObject({
-  name: z.string().trim().min(1, { error: 'Name cannot be empty' }).max(80, { error: 'Name is at most 80 characters' }).optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: 'Name cannot be empty' })
+    .max(80, { error: 'Name is at most 80 characters' })
+    // A lone surrogate is not text: SQLite would store it as invalid UTF-8 and read back U+FFFD.
+    .refine((name) => !LONE_SURROGATE.test(name), { error: 'Name must be valid Unicode text' })
+    .refine((name) => !/\p{Cc}/u.test(name), { error: 'Name cannot contain control characters' })
+    .optional(),
   preferences: preferencesSchema.partial().optional(),
 });
 

@@ -1,0 +1,36 @@
+import type { NextApiRequest } from 'next';
+
+const CALLBACK_COOKIE = /^(__Secure-)?next-auth\.callback-url$/;
+
+function isUsable(value: unknown, baseUrl: string): boolean {
+  if (typeof value !== 'string' || value === '') return false;
+  try {
+    // As next-auth parses it (core/lib/assert.js): a path, or an absolute URL.
+    return new URL(value, value.startsWith('/') ? baseUrl : undefined).origin === new URL(baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * next-auth 4.24 answers 500 for a callbackUrl it cannot parse: in the query or the
+ * callback-url cookie its config assertion throws, in the body its default redirect
+ * callback does. Any client can send one, so unusable values (and other sites' URLs) are
+ * dropped before next-auth sees the request; next-auth then falls back to the app's URL.
+ */
+export function dropUnusableCallbackUrls(req: NextApiRequest, baseUrl: string): void {
+  if (req.query.callbackUrl !== undefined && !isUsable(req.query.callbackUrl, baseUrl)) delete req.query.callbackUrl;
+  const body: unknown = req.body;
+  if (body && typeof body === 'object' && 'callbackUrl' in body && !isUsable((body as { callbackUrl: unknown }).callbackUrl, baseUrl)) {
+    delete (body as { callbackUrl?: unknown }).callbackUrl;
+  }
+  for (const name of Object.keys(req.cookies)) {
+    if (CALLBACK_COOKIE.test(name) && !isUsable(req.cookies[name], baseUrl)) delete req.cookies[name];
+  }
+}
+
+/** next-auth's redirect callback, made total: same-site URLs pass, anything else goes home. */
+export function redirectWithinSite({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  if (!isUsable(url, baseUrl)) return baseUrl;
+  return new URL(url, baseUrl).toString();
+}
