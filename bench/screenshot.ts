@@ -1,20 +1,9 @@
 /**
  * SVG -> PNG through Debian's Chromium (playwright-core; never a downloaded browser).
- * The same flags as the browser tests (__tests__/helpers/browser.ts).
  */
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from '../__tests__/helpers/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function renderSvgToPng(svg: string, outFile: string): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });

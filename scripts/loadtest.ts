@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { startApp, type RunningApp } from '../__tests__/helpers/app-server';
 import buildApp from '../__tests__/helpers/build-app';
-import { CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
+import { type CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
+import { signInOverHttp } from '../__tests__/helpers/http-sign-in';
 
 const CONNECTIONS = 100;
 const WARM_UP_SECONDS = 10;
@@ -22,16 +23,7 @@ function rssMegabytes(pid: number): number {
 }
 
 async function signIn(app: RunningApp): Promise<CookieJar> {
-  const jar = new CookieJar();
-  const csrf = await fetch(`${app.url}/api/auth/csrf`);
-  jar.apply(setCookiesOf(csrf.headers));
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${app.url}/api/auth/callback/credentials`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
-    body: new URLSearchParams({ csrfToken, email: 'alice@example.com', password: 'alice-password', json: 'true' }),
-  });
-  jar.apply(setCookiesOf(response.headers));
+  const jar = await signInOverHttp(app.url, 'alice@example.com', 'alice-password');
   // Lines to change under load: PATCH sets a quantity, so 60 s of traffic never hits the 99 limit.
   for (let productId = 1; productId <= CART_PRODUCTS; productId += 1) {
     const added = await fetch(`${app.url}/api/cart`, {

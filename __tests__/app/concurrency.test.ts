@@ -2,20 +2,13 @@ import { decode, type JWT } from 'next-auth/jwt';
 import request from 'supertest';
 import { createStore, type Store } from '@/lib/db';
 import { type RunningApp, startApp } from '../helpers/app-server';
-import { CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { signInOverHttp } from '../helpers/http-sign-in';
 
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
 
-async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
-  const jar = new CookieJar();
-  const csrf = await request(app.url).get('/api/auth/csrf');
-  jar.apply(setCookiesOf(csrf.headers));
-  const response = await request(app.url)
-    .post('/api/auth/callback/credentials')
-    .set('Cookie', jar.header())
-    .type('form')
-    .send({ csrfToken: csrf.body.csrfToken, email, password, json: 'true' });
-  return jar.apply(setCookiesOf(response.headers));
+function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
+  return signInOverHttp(app.url, email, password);
 }
 
 /** The session each response issued; the newest is the one with the highest sessionVersion. */

@@ -1,24 +1,16 @@
 import { decode } from 'next-auth/jwt';
 import request from 'supertest';
 import { type RunningApp, startApp, startAppExpectingFailure } from '../helpers/app-server';
-import { CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { signInOverHttp } from '../helpers/http-sign-in';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
 
 // next start runs in production: secure cookie names (production forces them).
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
 const postgresUrl = testPostgresUrl();
 
-async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
-  const jar = new CookieJar();
-  const csrf = await request(app.url).get('/api/auth/csrf');
-  jar.apply(setCookiesOf(csrf.headers));
-  const response = await request(app.url)
-    .post('/api/auth/callback/credentials')
-    .set('Cookie', jar.header())
-    .type('form')
-    .send({ csrfToken: csrf.body.csrfToken, email, password, json: 'true' });
-  jar.apply(setCookiesOf(response.headers));
-  return jar;
+function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
+  return signInOverHttp(app.url, email, password);
 }
 
 /** A database for one app run: a temp SQLite file (startApp's default) or a fresh PostgreSQL database. */

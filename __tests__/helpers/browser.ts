@@ -10,7 +10,8 @@ export const RESULTS_DIR = path.join(ROOT, 'test-results');
 
 export const hasChromium = () => existsSync(CHROMIUM);
 
-const FLAGS = [
+/** The flags this machine's Chromium needs (closed network, root, no GPU). */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -38,7 +39,7 @@ export async function openBrowser(): Promise<BrowserSession> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: CHROMIUM_FLAGS,
     viewport: { width: 1200, height: 800 },
   });
   const consoleLines: string[] = [];

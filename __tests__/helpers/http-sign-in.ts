@@ -1,0 +1,16 @@
+import { CookieJar, setCookiesOf } from './cookie-jar';
+
+/** next-auth's real credentials flow over HTTP against a running app (GET csrf, POST callback). */
+export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<CookieJar> {
+  const jar = new CookieJar();
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  jar.apply(setCookiesOf(csrf.headers));
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+    redirect: 'manual',
+  });
+  return jar.apply(setCookiesOf(response.headers));
+}
