@@ -17,7 +17,7 @@ export function startFaultPostgres(): string {
   return run('start', '54339').trim().split('\n').pop() ?? '';
 }
 
-/** An outage: the server stops at once (connections drop), its data kept. */
+/** An outage: the server stops (every connection drops), its data kept. */
 export const stopServer = () => void run('pause');
 export const restartServer = () => void run('resume');
 export const removeFaultPostgres = () => void run('stop');
