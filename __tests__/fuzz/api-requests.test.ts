@@ -3,7 +3,7 @@ import { METHODS } from 'node:http';
 import fc from 'fast-check';
 import { bodyBytes, bodySpecArb, type BodySpec } from '../helpers/fuzz-bodies';
 import { ALICE_COOKIE, cookieHeaderOf, cookieSpecArb, type CookieSpec } from '../helpers/fuzz-cookies';
-import { FuzzHarness } from '../helpers/fuzz-harness';
+import { useFuzzHarness } from '../helpers/fuzz-harness';
 import { APP_ORIGIN, expectedStatus, HANDLED_METHODS, isValidName, type ApiRoute, type ModelRequest } from '../helpers/fuzz-model';
 import { checkProperty, jestTimeoutFor, type FuzzBudget } from '../helpers/fuzz-run';
 import type { RawRequest } from '../helpers/fuzz-server';
@@ -91,16 +91,8 @@ function sentName(spec: ApiRequestSpec, body: Buffer | undefined): string | unde
 }
 
 describe('fuzz: our session routes under arbitrary requests', () => {
-  let harness: FuzzHarness;
+  const harnessOf = useFuzzHarness();
   const statuses = new Map<number, number>();
-
-  beforeAll(async () => {
-    harness = await FuzzHarness.start();
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
 
   it(
     'answers every request as its contract says, without 5xx, stray cookies or privilege change',
@@ -108,7 +100,7 @@ describe('fuzz: our session routes under arbitrary requests', () => {
       const property = fc.asyncProperty(specArb, async (spec) => {
         const body = bodyBytes(spec.body);
         const headers: Record<string, string> = {};
-        const cookie = await cookieHeaderOf(spec.cookie, harness.tokens);
+        const cookie = await cookieHeaderOf(spec.cookie, harnessOf().tokens);
         if (cookie !== undefined) headers.cookie = cookie;
         if (spec.contentType !== undefined) headers['content-type'] = spec.contentType;
         if (spec.origin !== undefined) headers.origin = spec.origin;
@@ -116,10 +108,10 @@ describe('fuzz: our session routes under arbitrary requests', () => {
         if (spec.chunked) headers['transfer-encoding'] = 'chunked';
         const request: RawRequest = { method: spec.method, path: pathOf(spec), headers, body, chunked: spec.chunked };
         const model: ModelRequest = { ...spec, body };
-        const aliceId = spec.cookie === ALICE_COOKIE ? harness.tokens.aliceId : null;
-        const expected = await expectedStatus(model, harness.store, aliceId);
+        const aliceId = spec.cookie === ALICE_COOKIE ? harnessOf().tokens.aliceId : null;
+        const expected = await expectedStatus(model, harnessOf().store, aliceId);
 
-        const checked = await harness.exchange(request, 'api');
+        const checked = await harnessOf().exchange(request, 'api');
 
         const status = checked.response.status;
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -132,10 +124,10 @@ describe('fuzz: our session routes under arbitrary requests', () => {
         if (checked.response.headers['cache-control'] !== 'no-store') problems.push('answer without Cache-Control: no-store');
         const name = status === 200 ? sentName(spec, body) : undefined;
         if (name !== undefined) {
-          const stored = (await harness.store.findUserById(harness.tokens.aliceId))?.name;
+          const stored = (await harnessOf().store.findUserById(harnessOf().tokens.aliceId))?.name;
           if (stored !== name.trim()) problems.push(`accepted the name ${JSON.stringify(name)} but stored ${JSON.stringify(stored)}`);
         }
-        if (problems.length > 0) harness.fail(request, checked, problems);
+        if (problems.length > 0) harnessOf().fail(request, checked, problems);
       });
       await checkProperty('api-requests', property, BUDGET);
       // The generators reach every outcome, not just the first guard.
@@ -159,15 +151,15 @@ describe('fuzz: our session routes under arbitrary requests', () => {
       );
       const nameArb = fc.array(unit, { minLength: 0, maxLength: 90 }).map((parts) => parts.join(''));
       const property = fc.asyncProperty(nameArb, async (name) => {
-        const headers = { cookie: `next-auth.session-token=${harness.tokens.alice}`, 'content-type': 'application/json' };
+        const headers = { cookie: `next-auth.session-token=${harnessOf().tokens.alice}`, 'content-type': 'application/json' };
         const request: RawRequest = { method: 'PATCH', path: '/api/profile', headers, body: Buffer.from(JSON.stringify({ name })) };
-        const checked = await harness.exchange(request, 'api');
-        const stored = (await harness.store.findUserById(harness.tokens.aliceId))?.name;
+        const checked = await harnessOf().exchange(request, 'api');
+        const stored = (await harnessOf().store.findUserById(harnessOf().tokens.aliceId))?.name;
         const expected = isValidName(name) ? 200 : 400;
         const problems: string[] = [];
         if (checked.response.status !== expected) problems.push(`expected ${expected} for a name of ${name.length} UTF-16 units`);
         if (checked.response.status === 200 && stored !== name.trim()) problems.push(`accepted ${JSON.stringify(name)} but stored ${JSON.stringify(stored)}`);
-        if (problems.length > 0) harness.fail(request, checked, problems);
+        if (problems.length > 0) harnessOf().fail(request, checked, problems);
       });
       await checkProperty('profile-names', property, NAMES_BUDGET);
     },

@@ -2,7 +2,7 @@ import 'next-test-api-route-handler';
 import fc from 'fast-check';
 import { nameArb, patchSlotArb, pollutedPatchTextArb, privilegedArb } from '../helpers/fuzz-bodies';
 import { ALICE_COOKIE, cookieHeaderOf, cookieSpecArb, type CookieSpec } from '../helpers/fuzz-cookies';
-import { FuzzHarness } from '../helpers/fuzz-harness';
+import { useFuzzHarness } from '../helpers/fuzz-harness';
 import { APP_ORIGIN, isValidPatch } from '../helpers/fuzz-model';
 import { checkProperty, jestTimeoutFor, type FuzzBudget } from '../helpers/fuzz-run';
 import type { RawRequest } from '../helpers/fuzz-server';
@@ -74,20 +74,12 @@ function bodyText(body: UpdateBody, csrfToken: string | undefined): string {
 }
 
 describe("fuzz: next-auth's update endpoint", () => {
-  let harness: FuzzHarness;
-
-  beforeAll(async () => {
-    harness = await FuzzHarness.start();
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harnessOf = useFuzzHarness();
 
   it(
     'keeps the store authoritative over whatever `data` the browser sends',
     async () => {
-      const { store, tokens } = harness;
+      const { store, tokens } = harnessOf();
       let applied = 0;
       const property = fc.asyncProperty(caseArb, async (spec) => {
         const csrfCookie = spec.csrf === 'tampered-cookie' ? `${tokens.csrfCookie.slice(0, -1)}${tokens.csrfCookie.endsWith('0') ? '1' : '0'}` : tokens.csrfCookie;
@@ -98,7 +90,7 @@ describe("fuzz: next-auth's update endpoint", () => {
         const request: RawRequest = { method: spec.method, path: `/api/auth/${spec.action}${spec.query}`, headers, body: Buffer.from(bodyText(spec.body, csrfToken)) };
         const before = await store.findUserById(tokens.aliceId);
 
-        const checked = await harness.exchange(request, 'next-auth');
+        const checked = await harnessOf().exchange(request, 'next-auth');
 
         const after = await store.findUserById(tokens.aliceId);
         const problems: string[] = [];
@@ -118,7 +110,7 @@ describe("fuzz: next-auth's update endpoint", () => {
             problems.push(`store has ${JSON.stringify([after?.name, after?.preferences])}, expected ${JSON.stringify([expectedName, expectedPreferences])}`);
           }
         }
-        if (problems.length > 0) harness.fail(request, checked, problems);
+        if (problems.length > 0) harnessOf().fail(request, checked, problems);
       });
       await checkProperty('next-auth-update', property, BUDGET);
       expect(applied).toBeGreaterThan(0);
@@ -135,7 +127,7 @@ describe("fuzz: next-auth's update endpoint", () => {
   it(
     'answers any callbackUrl, in the query, body or cookie, without a 5xx or an off-site redirect',
     async () => {
-      const { tokens } = harness;
+      const { tokens } = harnessOf();
       const callbackArb = fc.record({
         placement: fc.constantFrom('query', 'json-body', 'form-body', 'cookie'),
         value: fc.oneof(
@@ -160,10 +152,10 @@ describe("fuzz: next-auth's update endpoint", () => {
           : JSON.stringify({ ...fields, callbackUrl: value });
         const headers = { cookie, 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' };
         const request: RawRequest = { method, path: `/api/auth/${action}${query}`, headers, body: Buffer.from(body) };
-        const checked = await harness.exchange(request, 'next-auth');
+        const checked = await harnessOf().exchange(request, 'next-auth');
         const target = checked.response.headers.location ?? (checked.json as { url?: unknown } | undefined)?.url;
         if (typeof target === 'string' && new URL(target, APP_ORIGIN).origin !== APP_ORIGIN) {
-          harness.fail(request, checked, [`redirects off the site, to ${target}`]);
+          harnessOf().fail(request, checked, [`redirects off the site, to ${target}`]);
         }
       });
       await checkProperty('next-auth-callback-url', property, CALLBACK_URL_BUDGET);
@@ -172,8 +164,8 @@ describe("fuzz: next-auth's update endpoint", () => {
   );
 
   function signInAttempt(method: string, action: string): RawRequest {
-    const csrf = `next-auth.csrf-token=${encodeURIComponent(harness.tokens.csrfCookie)}`;
-    const body = new URLSearchParams({ csrfToken: harness.tokens.csrfToken, email: 'nobody@example.com', password: 'x', json: 'true' }).toString();
+    const csrf = `next-auth.csrf-token=${encodeURIComponent(harnessOf().tokens.csrfCookie)}`;
+    const body = new URLSearchParams({ csrfToken: harnessOf().tokens.csrfToken, email: 'nobody@example.com', password: 'x', json: 'true' }).toString();
     const headers = { cookie: csrf, 'content-type': 'application/x-www-form-urlencoded' };
     return { method, path: `/api/auth/${action}`, headers, body: Buffer.from(body) };
   }
@@ -186,7 +178,7 @@ describe("fuzz: next-auth's update endpoint", () => {
         method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'),
       });
       const property = fc.asyncProperty(requestArb, async ({ action, method }) => {
-        await harness.exchange(signInAttempt(method, action), 'next-auth');
+        await harnessOf().exchange(signInAttempt(method, action), 'next-auth');
       });
       await checkProperty('next-auth-actions', property, ACTIONS_BUDGET);
     },
@@ -195,7 +187,7 @@ describe("fuzz: next-auth's update endpoint", () => {
 
   // Found by this suite: next-auth 4.24 answered 500 here; the route now refuses it first.
   it('GET /api/auth/callback/credentials answers 405 with Allow: POST', async () => {
-    const response = await harness.server.send(signInAttempt('GET', 'callback/credentials'));
+    const response = await harnessOf().server.send(signInAttempt('GET', 'callback/credentials'));
 
     expect(response.status).toBe(405);
     expect(response.headers.allow).toBe('POST');

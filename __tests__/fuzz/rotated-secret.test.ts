@@ -2,7 +2,7 @@ import '../helpers/fuzz-previous-secret';
 import 'next-test-api-route-handler';
 import fc from 'fast-check';
 import { cookieSpecArb, type CookieSpec } from '../helpers/fuzz-cookies';
-import { FuzzHarness } from '../helpers/fuzz-harness';
+import { useFuzzHarness } from '../helpers/fuzz-harness';
 import { decodeToken, unambiguousToken } from '../helpers/fuzz-oracle';
 import { PREVIOUS_SECRET } from '../helpers/fuzz-previous-secret';
 import { checkProperty, jestTimeoutFor, type FuzzBudget } from '../helpers/fuzz-run';
@@ -24,15 +24,7 @@ const rotatedCookieArb: fc.Arbitrary<CookieSpec> = fc
   .map(([spec, pick]): CookieSpec => (pick > 0 ? { ...spec, source: 'alice-rotated' } : spec));
 
 describe('fuzz: session cookies across a secret rotation', () => {
-  let harness: FuzzHarness;
-
-  beforeAll(async () => {
-    harness = await FuzzHarness.start();
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harnessOf = useFuzzHarness();
 
   it(
     'accepts pre-rotation tokens and moves every kept session to the current secret',
@@ -40,12 +32,12 @@ describe('fuzz: session cookies across a secret rotation', () => {
       const stats = emptyStats();
       let rotatedSignIns = 0;
       const property = fc.asyncProperty(cookieCaseArb(rotatedCookieArb), async (kase) => {
-        const { request, checked, user } = await checkCookieCase(harness, kase, stats);
+        const { request, checked, user } = await checkCookieCase(harnessOf(), kase, stats);
         const token = unambiguousToken(checked.requestCookies);
         const rotated = token !== undefined && !(await decodeToken(token)) && (await decodeToken(token, [PREVIOUS_SECRET])) !== null;
         if (!rotated || !user || checked.response.status >= 300) return;
         rotatedSignIns += 1;
-        if (checked.issued.kind !== 'token') harness.fail(request, checked, ['signed in with a pre-rotation token, but did not re-issue it under the current secret']);
+        if (checked.issued.kind !== 'token') harnessOf().fail(request, checked, ['signed in with a pre-rotation token, but did not re-issue it under the current secret']);
       });
       await checkProperty('rotated-secret', property, BUDGET);
       expect(Object.entries(stats).filter(([, count]) => count === 0)).toEqual([]);

@@ -1,7 +1,7 @@
 import 'next-test-api-route-handler';
 import fc from 'fast-check';
 import { cookieSpecArb } from '../helpers/fuzz-cookies';
-import { FuzzHarness } from '../helpers/fuzz-harness';
+import { useFuzzHarness } from '../helpers/fuzz-harness';
 import { checkProperty, jestTimeoutFor, type FuzzBudget } from '../helpers/fuzz-run';
 import { checkCookieCase, cookieCaseArb, emptyStats, requestFor, simpleNameArb, type Target } from '../helpers/fuzz-targets';
 import { SESSION_COOKIE } from '../helpers/session-cookie';
@@ -17,22 +17,14 @@ const MUTATIONS: FuzzBudget = { numRuns: 3500, timeLimitMs: 70_000 };
 const BOUNDARY: FuzzBudget = { numRuns: 500, timeLimitMs: 25_000 };
 
 describe('fuzz: session cookies', () => {
-  let harness: FuzzHarness;
-
-  beforeAll(async () => {
-    harness = await FuzzHarness.start();
-  }, 60_000);
-
-  afterAll(async () => {
-    await harness?.stop();
-  });
+  const harnessOf = useFuzzHarness();
 
   it(
     'authenticates exactly the requests that carry a usable token, whatever the cookie layout',
     async () => {
       const stats = emptyStats();
       const property = fc.asyncProperty(cookieCaseArb(cookieSpecArb), async (kase) => {
-        await checkCookieCase(harness, kase, stats);
+        await checkCookieCase(harnessOf(), kase, stats);
       });
       await checkProperty('session-cookies', property, MUTATIONS);
       // The generators reach each kind of case, not only garbage.
@@ -49,7 +41,7 @@ describe('fuzz: session cookies', () => {
   it(
     'never leaves both chunked and unchunked variants when a request crosses the chunk limit',
     async () => {
-      const { store, tokens } = harness;
+      const { store, tokens } = harnessOf();
       let crossings = 0;
       // About 85 cart lines put Alice's token at the 3933-character limit (40 characters a line).
       const boundaryArb = fc.record({
@@ -74,7 +66,7 @@ describe('fuzz: session cookies', () => {
         const productId = spec.action === 'cart-add' ? spec.cartLines + 1 : spec.cartLines;
         const { request, kind } = requestFor(spec.action, { cookie, productId, name: spec.name, csrf });
         // The shared checks include the one that matters here: next-auth's reader sees the issued token.
-        const checked = await harness.exchange(request, kind);
+        const checked = await harnessOf().exchange(request, kind);
         if (checked.issued.kind === 'token' && checked.issued.token.length > 3933 !== layout.length > 1) crossings += 1;
       });
       await checkProperty('chunk-boundary', property, BOUNDARY);

@@ -258,3 +258,21 @@ export class FuzzHarness {
     if (checked.issuedToken.sub === this.tokens.adminId) this.tokens.admin = checked.issued.token;
   }
 }
+
+/**
+ * One harness for a test file: started before its tests, stopped after them. Returns an
+ * accessor because the harness exists only once beforeAll has run.
+ */
+export function useFuzzHarness(): () => FuzzHarness {
+  let harness: FuzzHarness | undefined;
+  beforeAll(async () => {
+    harness = await FuzzHarness.start();
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.stop();
+  });
+  return () => {
+    if (!harness) throw new Error('the fuzz harness is used before beforeAll started it');
+    return harness;
+  };
+}

@@ -10,6 +10,12 @@ import { signInThroughNextAuth, ALICE } from '../helpers/sign-in';
 
 const SECURE_NAME = '__Secure-next-auth.session-token';
 
+/** Signs alice in, then POSTs an empty refresh with the given Origin. */
+async function refreshSignedIn(origin: string) {
+  const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
+  return callRoute(refreshRoute, { url: '/api/session/refresh', method: 'POST', body: {}, jar, headers: { origin } });
+}
+
 describe('secure mode (NEXTAUTH_URL=https://...)', () => {
   it('next-auth sign-in writes the __Secure- cookie with Secure; HttpOnly; SameSite=Lax; Path=/', async () => {
     const { response } = await signInThroughNextAuth(ALICE.email, ALICE.password);
@@ -20,15 +26,7 @@ describe('secure mode (NEXTAUTH_URL=https://...)', () => {
   });
 
   it('updateSession writes the same name and attributes, with Max-Age and Expires', async () => {
-    const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
-
-    const response = await callRoute(refreshRoute, {
-      url: '/api/session/refresh',
-      method: 'POST',
-      body: {},
-      jar,
-      headers: { origin: 'https://app.example.com' },
-    });
+    const response = await refreshSignedIn('https://app.example.com');
 
     expect(response.status).toBe(200);
     const cookies = sessionSetCookies(response.setCookies, SECURE_NAME);
@@ -42,15 +40,7 @@ describe('secure mode (NEXTAUTH_URL=https://...)', () => {
   });
 
   it('refuses the plain http origin of the same host', async () => {
-    const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
-
-    const response = await callRoute(refreshRoute, {
-      url: '/api/session/refresh',
-      method: 'POST',
-      body: {},
-      jar,
-      headers: { origin: 'http://app.example.com' },
-    });
+    const response = await refreshSignedIn('http://app.example.com');
 
     expect(response.status).toBe(403);
   });
