@@ -1,11 +1,13 @@
 /**
  * autocannon against the running app: a short warm-up of every case, then the four cases
- * in alternating order over a few rounds (A B C D, then D C B A ...), each a warm-up run
- * then a measured run, all on loopback. Latencies come from every response (ms, fractional), not only the 2xx ones.
+ * in alternating order over a few rounds (A B C D, then D C B A ...), each one run whose
+ * first seconds warm up (and open the connections) before the measured window, all on
+ * loopback (see windowed-load.ts). Latencies come from every response sent in the window
+ * (ms, fractional), not only the 2xx ones.
  */
 import { syncSessionCookie, type SignedInSession } from './app';
 import { BASELINE_CASE, buildHttpCase, HTTP_CASE_IDS, HTTP_CASE_LABELS, type HttpCaseId } from './http-cases';
-import { load, probe, requestsPerSecond } from './load';
+import { loadCase, probe } from './load';
 import { readProcessCpuSeconds } from './process-cpu';
 import { mean, percentile } from './stats';
 
@@ -35,10 +37,13 @@ export interface HttpRun {
   p50Ms: number;
   p99Ms: number;
   responses: number;
+  /** Over the warm-up and the window. */
   non2xx: number;
-  /** Connection errors and timeouts. */
+  /** Connection errors and timeouts, over the warm-up and the window. */
   errors: number;
-  /** Server CPU (user + system) over the measured run, divided by the responses; NaN without /proc. */
+  /** When every connection had had its first response (ms after they were opened); null if one never did. */
+  connectionsOpenMs: number | null;
+  /** Server CPU (user + system) over the measured window, divided by the responses; NaN without /proc. */
   serverCpuMsPerRequest: number;
 }
 
@@ -70,20 +75,27 @@ async function measureCase(target: HttpTarget, id: HttpCaseId, round: number, op
   await syncSessionCookie(session);
   const spec = buildHttpCase(id, session);
   await probe(session.url, spec);
-  if (options.warmupSeconds > 0) await load(session.url, spec, options.connections, options.warmupSeconds);
-  const cpuBefore = readProcessCpuSeconds(serverPid);
-  const { result, latenciesMs } = await load(session.url, spec, options.connections, options.durationSeconds);
+  let cpuBefore: number | null = null;
+  const { window, warmup, allConnectionsServedAfterMs } = await loadCase(
+    session.url,
+    spec,
+    options.connections,
+    { warmup: options.warmupSeconds, measured: options.durationSeconds },
+    () => (cpuBefore = readProcessCpuSeconds(serverPid)),
+  );
   const cpuAfter = readProcessCpuSeconds(serverPid);
   const cpuSeconds = cpuBefore === null || cpuAfter === null ? NaN : cpuAfter - cpuBefore;
+  const { latenciesMs } = window;
   const run: HttpRun = {
     caseId: id,
     round,
-    requestsPerSecond: requestsPerSecond(result),
+    requestsPerSecond: window.responses / window.seconds,
     p50Ms: percentile(latenciesMs, 0.5),
     p99Ms: percentile(latenciesMs, 0.99),
-    responses: latenciesMs.length,
-    non2xx: result.non2xx,
-    errors: result.errors,
+    responses: window.responses,
+    non2xx: window.non2xx + warmup.non2xx,
+    errors: window.errors + warmup.errors,
+    connectionsOpenMs: allConnectionsServedAfterMs,
     serverCpuMsPerRequest: (cpuSeconds * 1000) / latenciesMs.length,
   };
   return { run, latenciesMs };
@@ -120,7 +132,7 @@ export async function runHttpBench(target: HttpTarget, options: HttpBenchOptions
   const latencies = new Map<HttpCaseId, number[]>();
   for (const id of HTTP_CASE_IDS) {
     await syncSessionCookie(target.session);
-    await load(target.session.url, buildHttpCase(id, target.session), options.connections, options.serverWarmupSeconds);
+    await loadCase(target.session.url, buildHttpCase(id, target.session), options.connections, { warmup: options.serverWarmupSeconds, measured: 0 });
   }
   for (let round = 1; round <= options.rounds; round += 1) {
     const order = round % 2 === 1 ? [...HTTP_CASE_IDS] : [...HTTP_CASE_IDS].reverse();

@@ -1,29 +1,24 @@
-/** One autocannon run of one case, and the check that must pass before any measuring. */
-import autocannon from 'autocannon';
+/** One load run of one case, and the check that must pass before any measuring. */
 import type { HttpCase } from './http-cases';
+import { runWindowedLoad, type WindowedLoad } from './windowed-load';
 
-export interface LoadOutcome {
-  result: autocannon.Result;
-  /** Every response's latency (ms, fractional): autocannon's histogram keeps whole ms of the 2xx only. */
-  latenciesMs: number[];
-}
-
-/**
- * Completed requests over the run's real duration. (autocannon's requests.average is a
- * mean of per-second samples that counts the partial last second as one: about 9% low.)
- */
-export function requestsPerSecond(result: autocannon.Result): number {
-  return result.requests.total / result.duration;
-}
-
-export function load(url: string, spec: HttpCase, connections: number, seconds: number): Promise<LoadOutcome> {
-  const latenciesMs: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      { url: `${url}${spec.path}`, method: spec.method, headers: spec.headers, body: spec.body, connections, duration: seconds, timeout: 10 },
-      (error: unknown, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve({ result, latenciesMs })),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latenciesMs.push(responseTime));
+/** The case under load: `warmupSeconds` on freshly opened connections, then the measured window. */
+export function loadCase(
+  url: string,
+  spec: HttpCase,
+  connections: number,
+  seconds: { warmup: number; measured: number },
+  onWindowStart?: () => void,
+): Promise<WindowedLoad> {
+  return runWindowedLoad({
+    url: `${url}${spec.path}`,
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body,
+    connections,
+    warmupSeconds: seconds.warmup,
+    durationSeconds: seconds.measured,
+    onWindowStart,
   });
 }
 

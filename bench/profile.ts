@@ -11,7 +11,7 @@ import { ROOT } from '../__tests__/helpers/app-server';
 import { CART_LINES, fillCart, signIn, syncSessionCookie } from './app';
 import { analyseWindow, type ProfileBreakdown } from './cpu-profile';
 import { buildHttpCase, HTTP_CASE_IDS, type HttpCaseId } from './http-cases';
-import { load, probe, requestsPerSecond } from './load';
+import { loadCase, probe } from './load';
 import { PROFILE_APP_DIR } from './profile-build';
 import { startProfiledServer } from './profiled-server';
 
@@ -53,11 +53,12 @@ async function loadEachCase(url: string, options: ProfileOptions, log: (line: st
     await syncSessionCookie(session);
     const spec = buildHttpCase(caseId, session);
     await probe(url, spec);
-    await load(url, spec, options.connections, options.warmupSeconds);
-    const fromUs = nowUs();
-    const { result } = await load(url, spec, options.connections, options.durationSeconds);
-    windows.push({ caseId, fromUs, toUs: nowUs(), requestsPerSecond: requestsPerSecond(result) });
-    log(`  profiled ${caseId.padEnd(16)} ${requestsPerSecond(result).toFixed(0)} req/s under the profiler`);
+    let fromUs = 0;
+    const seconds = { warmup: options.warmupSeconds, measured: options.durationSeconds };
+    const { window } = await loadCase(url, spec, options.connections, seconds, () => (fromUs = nowUs()));
+    const requestsPerSecond = window.responses / window.seconds;
+    windows.push({ caseId, fromUs, toUs: nowUs(), requestsPerSecond });
+    log(`  profiled ${caseId.padEnd(16)} ${requestsPerSecond.toFixed(0)} req/s under the profiler`);
   }
   return windows;
 }

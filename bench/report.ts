@@ -111,13 +111,17 @@ function httpSection(http: HttpBenchResult, chartFileName: string): string {
     String(run.non2xx),
     String(run.errors),
     `${run.serverCpuMsPerRequest.toFixed(2)} ms`,
+    run.connectionsOpenMs === null ? 'never' : formatMs(run.connectionsOpenMs),
   ]);
   return [
     '## 2. HTTP: `next start` under autocannon',
     '',
     `\`next start\` (production) on 127.0.0.1, fresh SQLite database, alice signed in through next-auth's credentials flow with a 10-line cart. ` +
       `autocannon in the bench process, ${options.connections} connections; first ${options.serverWarmupSeconds} s of each case to warm the server, then ${options.rounds} rounds of the 4 cases in alternating order ` +
-      `(A B C D, D C B A), each case ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s measured. ` +
+      `(A B C D, D C B A), each case one autocannon run: ${options.warmupSeconds} s of warm-up on freshly opened connections, then ${options.durationSeconds} s measured; ` +
+      'latencies, req/s and server CPU count only the requests sent after the warm-up, errors and non-2xx count the whole run. ' +
+      'The warm-up also absorbs the connection ramp: Node 20 accepts one pending connection per event-loop iteration, so on a saturated server ' +
+      'the last of the connections opened at once is accepted seconds later (see the per-round column and bench/windowed-load.ts). ' +
       `Every request of a case sends the cookies as they were when the case began (the re-issued cookies are ignored; the original stays valid); ` +
       'the first response of each case is checked to be 200 with alice\'s session before measuring. Both update cases write the store (the name) on every request. ' +
       `req/s = completed requests / duration, mean over rounds; p50/p99 are over every response of every round; ratio = req/s / req/s of ${HTTP_CASE_LABELS[BASELINE_CASE]}.`,
@@ -126,12 +130,12 @@ function httpSection(http: HttpBenchResult, chartFileName: string): string {
     '',
     markdownTable(['case', 'req/s', 'vs next-auth update', 'p50', 'p99', 'non-2xx', 'errors', 'server CPU per request', 'CPU vs next-auth update'], summary),
     '',
-    'Server CPU per request is the `next start` process\'s user + system time over the measured run (from /proc) divided by the responses; ' +
+    'Server CPU per request is the `next start` process\'s user + system time over the measured window (from /proc) divided by the responses; ' +
       'other processes on the machine change it far less than req/s. "CPU vs next-auth update" is next-auth update\'s CPU per request / the case\'s (above 1: cheaper).',
     '',
     'Per round:',
     '',
-    markdownTable(['round', 'case', 'req/s', 'p50', 'p99', 'responses', 'non-2xx', 'errors', 'server CPU per request'], perRound),
+    markdownTable(['round', 'case', 'req/s', 'p50', 'p99', 'responses', 'non-2xx', 'errors', 'server CPU per request', 'all connections served after'], perRound),
   ].join('\n');
 }
 

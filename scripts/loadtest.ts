@@ -1,18 +1,21 @@
 /**
  * `npm run loadtest`: the built app under 100 connections of mixed traffic for 60 s
- * (after a 10 s warm-up), on 127.0.0.1 only. Reports requests, errors (must be 0), p99
- * and the server's memory before and after; the result belongs in docs/reliability.md.
- * Not part of `npm test`.
+ * (after a 20 s warm-up on the same connections), on 127.0.0.1 only. Reports requests,
+ * errors (must be 0), p99 and the server's memory before and after; the result belongs
+ * in docs/reliability.md. Not part of `npm test`.
  */
 import { readFileSync } from 'node:fs';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { startApp, type RunningApp } from '../__tests__/helpers/app-server';
 import buildApp from '../__tests__/helpers/build-app';
 import { type CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
 import { signInOverHttp } from '../__tests__/helpers/http-sign-in';
+import { percentile } from '../bench/stats';
+import { runWindowedLoad } from '../bench/windowed-load';
 
 const CONNECTIONS = 100;
-const WARM_UP_SECONDS = 10;
+/** Long enough for all 100 connections to be accepted (see bench/windowed-load.ts) and the heap to settle. */
+const WARM_UP_SECONDS = 20;
 const DURATION_SECONDS = 60;
 const CART_PRODUCTS = 20;
 
@@ -36,27 +39,22 @@ async function signIn(app: RunningApp): Promise<CookieJar> {
   return jar;
 }
 
-function run(app: RunningApp, jar: CookieJar, seconds: number): Promise<autocannon.Result> {
+function mixedTraffic(jar: CookieJar): autocannon.Request[] {
   const headers = { cookie: jar.header(), 'content-type': 'application/json' };
-  return autocannon({
-    url: app.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [
-      { method: 'GET', path: '/api/auth/session', headers },
-      { method: 'POST', path: '/api/session/refresh', headers, body: '{}' },
-      {
-        method: 'PATCH',
-        path: '/api/cart/1',
-        headers,
-        setupRequest: (request) => ({
-          ...request,
-          path: `/api/cart/${1 + Math.floor(Math.random() * CART_PRODUCTS)}`,
-          body: JSON.stringify({ quantity: 1 + Math.floor(Math.random() * 5) }),
-        }),
-      },
-    ],
-  });
+  return [
+    { method: 'GET', path: '/api/auth/session', headers },
+    { method: 'POST', path: '/api/session/refresh', headers, body: '{}' },
+    {
+      method: 'PATCH',
+      path: '/api/cart/1',
+      headers,
+      setupRequest: (request) => ({
+        ...request,
+        path: `/api/cart/${1 + Math.floor(Math.random() * CART_PRODUCTS)}`,
+        body: JSON.stringify({ quantity: 1 + Math.floor(Math.random() * 5) }),
+      }),
+    },
+  ];
 }
 
 async function main(): Promise<void> {
@@ -65,17 +63,28 @@ async function main(): Promise<void> {
   try {
     const jar = await signIn(app);
     const rssStart = rssMegabytes(app.pid);
-    const warmUp = await run(app, jar, WARM_UP_SECONDS);
-    const rssAfterWarmUp = rssMegabytes(app.pid);
-    const result = await run(app, jar, DURATION_SECONDS);
+    let rssAfterWarmUp = NaN;
+    const rssSamples: number[] = [];
+    const sampler = setInterval(() => rssSamples.push(rssMegabytes(app.pid)), 5000);
+    const { window, warmup, allConnectionsServedAfterMs } = await runWindowedLoad({
+      url: app.url,
+      connections: CONNECTIONS,
+      warmupSeconds: WARM_UP_SECONDS,
+      durationSeconds: DURATION_SECONDS,
+      requests: mixedTraffic(jar),
+      onWindowStart: () => (rssAfterWarmUp = rssMegabytes(app.pid)),
+    });
+    clearInterval(sampler);
     const rssEnd = rssMegabytes(app.pid);
-    const errors = result.errors + result.timeouts + result.non2xx;
+    const errors = window.errors + window.non2xx;
     const growth = ((rssEnd - rssAfterWarmUp) / rssAfterWarmUp) * 100;
+    const ms = (value: number) => `${value.toFixed(0)} ms`;
     const lines = [
-      `connections ${CONNECTIONS}, warm-up ${WARM_UP_SECONDS} s (${warmUp.requests.total} requests), measured ${DURATION_SECONDS} s`,
-      `requests ${result.requests.total} (${Math.round(result.requests.average)} req/s), errors ${errors} (non-2xx ${result.non2xx}, socket errors ${result.errors}, timeouts ${result.timeouts})`,
-      `latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms`,
-      `server RSS: start ${rssStart.toFixed(0)} MB, after warm-up ${rssAfterWarmUp.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (growth after warm-up ${growth.toFixed(1)}%)`,
+      `connections ${CONNECTIONS}; all had a first response after ${allConnectionsServedAfterMs === null ? 'never' : ms(allConnectionsServedAfterMs)}`,
+      `warm-up ${WARM_UP_SECONDS} s: ${warmup.responses} responses, non-2xx ${warmup.non2xx}, socket errors ${warmup.errors - warmup.timeouts}, timeouts ${warmup.timeouts}`,
+      `measured ${window.seconds.toFixed(1)} s: requests ${window.responses} (${(window.responses / window.seconds).toFixed(0)} req/s), errors ${errors} (non-2xx ${window.non2xx}, socket errors ${window.errors - window.timeouts}, timeouts ${window.timeouts})`,
+      `latency p50 ${ms(percentile(window.latenciesMs, 0.5))}, p99 ${ms(percentile(window.latenciesMs, 0.99))}, max ${ms(percentile(window.latenciesMs, 1))}`,
+      `server RSS: start ${rssStart.toFixed(0)} MB, after warm-up ${rssAfterWarmUp.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (growth after warm-up ${growth.toFixed(1)}%); every 5 s: ${rssSamples.map((mb) => mb.toFixed(0)).join(' ')}`,
       `targets: errors 0 ${errors === 0 ? 'met' : 'MISSED'}; RSS growth < 10% ${growth < 10 ? 'met' : 'MISSED'}`,
     ];
     console.log(lines.join('\n'));

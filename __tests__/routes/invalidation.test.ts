@@ -10,6 +10,8 @@ import { decodeSessionOf, SESSION_COOKIE, sessionSetCookies } from '../helpers/s
 import { createUserAndSignIn } from '../helpers/sign-in';
 
 const getCart = (jar: CookieJar) => callRoute(cartRoute, { url: '/api/cart', jar });
+const addToCart = (jar: CookieJar, productId: number) =>
+  callRoute(cartRoute, { url: '/api/cart', method: 'POST', body: { productId, quantity: 1 }, jar });
 const getNextAuthSession = (jar: CookieJar) => callRoute(nextAuthRoute, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar });
 const setRole = (jar: CookieJar, id: string, body: unknown) =>
   callRoute(adminUserRoute, { url: `/api/admin/users/${id}`, method: 'PATCH', params: { id }, body, jar });
@@ -43,6 +45,25 @@ describe('session version: changes made elsewhere reach the very next request', 
 
     expect(response.headers.get('x-revalidate-session')).toBeNull();
     expect(response.setCookies).toEqual([]);
+  });
+
+  it('a write on a stale token issues the session once, with the change made elsewhere and its own', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await store.setRole(user.id, 'admin');
+    const userReads = jest.spyOn(store, 'findUserById');
+
+    try {
+      const response = await addToCart(jar, 1);
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-revalidate-session')).toBe('true');
+      expect(sessionSetCookies(response.setCookies)).toHaveLength(1);
+      expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin', cart: { count: 1 } });
+      // One projection of the claims (the update after the write), not one more before it.
+      expect(userReads).toHaveBeenCalledTimes(1);
+    } finally {
+      userReads.mockRestore();
+    }
   });
 
   it('undoes a stale response that wrote an old cookie back (next-auth issue 8897)', async () => {
@@ -84,6 +105,18 @@ describe('revocation', () => {
     expect(response.status).toBe(401);
     expectAllSessionCookiesExpired(response.setCookies);
     expect(phone.get(SESSION_COOKIE)).toBeUndefined();
+  });
+
+  it('a write on a revoked session is refused before it changes anything', async () => {
+    const { user, jar, signInAgain, store } = await createUserAndSignIn();
+    const other = await signInAgain();
+    await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar });
+
+    const response = await addToCart(other, 1);
+
+    expect(response.status).toBe(401);
+    expectAllSessionCookiesExpired(response.setCookies);
+    expect((await store.getCart(user.id)).count).toBe(0);
   });
 
   it("next-auth's session read refuses a revoked session too", async () => {

@@ -2,5 +2,5 @@ export { defineRoute, toErrorReply } from './define-route';
 export { RouteError } from './route-error';
 export { readJsonBody, MAX_BODY_BYTES } from './read-json-body';
 export { assertSameOrigin } from './same-origin';
-export { requireAdmin, requireUserId, sessionOrThrow, NOT_SIGNED_IN } from './require-session';
+export { requireAdmin, requireUserId, requireUserIdForUpdate, sessionOrThrow, NOT_SIGNED_IN } from './require-session';
 export { readMutationBody } from './read-mutation';

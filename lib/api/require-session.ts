@@ -16,6 +16,19 @@ export function sessionOrThrow(result: SessionUpdate) {
   return result.session;
 }
 
+/** The signed-in user and how the token compares with the store; an ended session is refused here. */
+async function checkSession(req: NextApiRequest, res: NextApiResponse): Promise<{ userId: string; verdict: 'fresh' | 'stale' }> {
+  const current = readSession(req);
+  const userId = current?.token.sub;
+  if (!current || !userId) throw new RouteError(401, NOT_SIGNED_IN);
+  const verdict = assessToken(current.token, await sessionStates.get(userId));
+  if (verdict === 'ended') {
+    await endSession(req, res);
+    throw new RouteError(401, NOT_SIGNED_IN, {}, { keepSessionCookies: true });
+  }
+  return { userId, verdict };
+}
+
 /**
  * The signed-in user's id, after comparing the token with the store (one indexed read,
  * or the SESSION_VERSION_CACHE_MS cache):
@@ -25,17 +38,19 @@ export function sessionOrThrow(result: SessionUpdate) {
  * - from a previous secret: re-issued under the current one.
  */
 export async function requireUserId(req: NextApiRequest, res: NextApiResponse): Promise<string> {
-  const current = readSession(req);
-  const userId = current?.token.sub;
-  if (!current || !userId) throw new RouteError(401, NOT_SIGNED_IN);
-  const verdict = assessToken(current.token, await sessionStates.get(userId));
-  if (verdict === 'ended') {
-    await endSession(req, res);
-    throw new RouteError(401, NOT_SIGNED_IN, {}, { keepSessionCookies: true });
-  }
+  const { userId, verdict } = await checkSession(req, res);
   if (verdict === 'stale') sessionOrThrow(await updateSession(req, res));
   else await reissueSessionIfRotated(req, res);
   return userId;
+}
+
+/**
+ * For a route that writes and then calls `updateSession` itself: refuses an ended session
+ * like `requireUserId`, but leaves a stale or rotated token to that one update (which
+ * re-reads every claim and encodes under the current secret) instead of issuing twice.
+ */
+export async function requireUserIdForUpdate(req: NextApiRequest, res: NextApiResponse): Promise<string> {
+  return (await checkSession(req, res)).userId;
 }
 
 /** An admin, checked against the store (never the token alone), or 403. */

@@ -1,4 +1,4 @@
-import { defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
+import { defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
 import { updateSession } from '@/lib/auth';
 import { sessionPatchSchema } from '@/lib/auth/session-patch';
 import { getStore } from '@/lib/db';
@@ -21,7 +21,7 @@ export default defineRoute({
   /** PATCH /api/profile `{ name?, preferences? }`: the store first, then the session. */
   PATCH: async (req, res) => {
     const body = await readMutationBody(req);
-    const userId = await requireUserId(req, res);
+    const userId = await requireUserIdForUpdate(req, res);
     const change = sessionPatchSchema.parse(body ?? {});
     const user = await (await getStore()).updateProfile(userId, change);
     if (!user) throw new RouteError(401, NOT_SIGNED_IN);

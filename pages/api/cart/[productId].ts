@@ -1,5 +1,5 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
-import { defineRoute, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
+import { defineRoute, readMutationBody, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
 import { updateSession } from '@/lib/auth';
 import { productIdSchema, setQuantitySchema } from '@/lib/cart/cart-input';
 import { assertCartChanged } from '@/lib/cart/cart-outcome';
@@ -8,7 +8,7 @@ import { getStore } from '@/lib/db';
 export const config = { api: { bodyParser: false } };
 
 async function setQuantity(req: NextApiRequest, res: NextApiResponse, quantity: number) {
-  const userId = await requireUserId(req, res);
+  const userId = await requireUserIdForUpdate(req, res);
   const productId = productIdSchema.parse(req.query.productId);
   const store = await getStore();
   assertCartChanged(await store.setCartQuantity(userId, productId, quantity), productId);

@@ -1,4 +1,4 @@
-import { defineRoute, readMutationBody, requireUserId, sessionOrThrow } from '@/lib/api';
+import { defineRoute, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
 import { updateSession } from '@/lib/auth';
 import { addToCartSchema } from '@/lib/cart/cart-input';
 import { assertCartChanged } from '@/lib/cart/cart-outcome';
@@ -15,7 +15,7 @@ export default defineRoute({
   /** POST /api/cart `{ productId, quantity }`: adds to the line (1-99 in all). */
   POST: async (req, res) => {
     const body = await readMutationBody(req);
-    const userId = await requireUserId(req, res);
+    const userId = await requireUserIdForUpdate(req, res);
     const { productId, quantity } = addToCartSchema.parse(body ?? {});
     const store = await getStore();
     assertCartChanged(await store.addToCart(userId, productId, quantity), productId);

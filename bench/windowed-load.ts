@@ -1,0 +1,98 @@
+/**
+ * One autocannon run whose first seconds are a warm-up, with figures for the window after
+ * it only, on connections that are already open.
+ *
+ * Why not a warm-up run and then a measured run: every autocannon run opens its
+ * connections at once, and Node 20 (libuv >= 1.45, libuv PR #3696) accepts one pending
+ * connection per event-loop iteration. On a saturated server an iteration serves every
+ * open connection first, so the k-th new connection waits about k iterations: 100
+ * connections opened at once against a server at ~2.5 ms per request take ~12 s to all
+ * be accepted (reproduced with a plain `http.createServer`, no Next.js, no app code).
+ * Those first requests then dominate p99 and time out at autocannon's 10 s. Counting only
+ * requests sent after the warm-up measures the app, with the ramp reported on its own.
+ */
+import autocannon from 'autocannon';
+
+export interface WindowCounts {
+  responses: number;
+  non2xx: number;
+  /** Socket errors and timeouts (autocannon counts a timeout as an error too: not added twice). */
+  errors: number;
+  timeouts: number;
+}
+
+export interface WindowedLoad {
+  /** Requests sent after the warm-up: their counts and every latency (ms, fractional). */
+  window: WindowCounts & { seconds: number; latenciesMs: number[] };
+  warmup: WindowCounts;
+  /** When every connection had its first response (ms from the start), or null if some never did. */
+  allConnectionsServedAfterMs: number | null;
+}
+
+export interface WindowedLoadOptions {
+  url: string;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  requests?: autocannon.Request[];
+  method?: autocannon.Request['method'];
+  headers?: Record<string, string>;
+  body?: string;
+  /** Called once when the window opens (e.g. to read the server's CPU or memory). */
+  onWindowStart?: () => void;
+}
+
+/** autocannon's default, kept explicit: a request unanswered this long is an error. */
+const TIMEOUT_SECONDS = 10;
+
+function emptyCounts(): WindowCounts {
+  return { responses: 0, non2xx: 0, errors: 0, timeouts: 0 };
+}
+
+export function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedLoad> {
+  const { warmupSeconds, durationSeconds, connections } = options;
+  const started = performance.now();
+  const windowStart = started + warmupSeconds * 1000;
+  const warmup = emptyCounts();
+  const window = { ...emptyCounts(), seconds: 0, latenciesMs: [] as number[] };
+  const served = new Set<unknown>();
+  let allConnectionsServedAfterMs: number | null = null;
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => options.onWindowStart?.(), warmupSeconds * 1000);
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections,
+        duration: warmupSeconds + durationSeconds,
+        timeout: TIMEOUT_SECONDS,
+        requests: options.requests,
+        method: options.method,
+        headers: options.headers,
+        body: options.body,
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        window.seconds = (performance.now() - windowStart) / 1000;
+        if (error) reject(error instanceof Error ? error : new Error(String(error)));
+        else resolve({ window, warmup, allConnectionsServedAfterMs });
+      },
+    );
+    instance.on('response', (client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+      const now = performance.now();
+      const counts = now - responseTimeMs >= windowStart ? window : warmup;
+      counts.responses += 1;
+      if (statusCode < 200 || statusCode > 299) counts.non2xx += 1;
+      if (counts === window) window.latenciesMs.push(responseTimeMs);
+      if (allConnectionsServedAfterMs === null && served.add(client).size === connections) allConnectionsServedAfterMs = now - started;
+    });
+    instance.on('reqError', (error: Error) => {
+      const timedOut = error.message === 'request timed out';
+      // A timeout is reported 10 s after its request was sent: count it where it was sent.
+      const sentAt = performance.now() - (timedOut ? TIMEOUT_SECONDS * 1000 : 0);
+      const counts = sentAt >= windowStart ? window : warmup;
+      counts.errors += 1;
+      if (timedOut) counts.timeouts += 1;
+    });
+  });
+}
