@@ -5,8 +5,15 @@
  */
 import type { SignedInSession } from './app';
 
-export const HTTP_CASE_IDS = ['refresh', 'nextauth-update', 'session-get', 'cart-get'] as const;
+export const HTTP_CASE_IDS = ['refresh', 'nextauth-update', 'session-get', 'cart-get', 'floor'] as const;
 export type HttpCaseId = (typeof HTTP_CASE_IDS)[number];
+
+/**
+ * A route that does nothing (no session, no store): what Next.js alone costs per request
+ * and the lowest p99 any route can reach here. Not one of the issue's cases, so no p99
+ * target applies to it, and it is not profiled.
+ */
+export const FLOOR_CASE: HttpCaseId = 'floor';
 
 /** The case every ratio is taken against. */
 export const BASELINE_CASE: HttpCaseId = 'nextauth-update';
@@ -25,6 +32,7 @@ export const HTTP_CASE_LABELS: Record<HttpCaseId, string> = {
   'nextauth-update': 'POST /api/auth/session (next-auth update)',
   'session-get': 'GET /api/auth/session',
   'cart-get': 'GET /api/cart',
+  floor: 'GET /api/health (Next.js floor)',
 };
 
 const PATCH = { name: 'Alice' };
@@ -44,5 +52,7 @@ export function buildHttpCase(id: HttpCaseId, session: SignedInSession): HttpCas
       return { ...base, method: 'GET', path: '/api/auth/session', headers: { cookie } };
     case 'cart-get':
       return { ...base, method: 'GET', path: '/api/cart', headers: { cookie } };
+    case 'floor':
+      return { ...base, method: 'GET', path: '/api/health', headers: {} };
   }
 }

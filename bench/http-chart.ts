@@ -11,6 +11,7 @@ const COLORS: Record<HttpCaseId, string> = {
   'nextauth-update': '#8c959f',
   'session-get': '#2da44e',
   'cart-get': '#bf8700',
+  floor: '#d0d7de',
 };
 
 export async function renderHttpChart(http: HttpBenchResult, machine: MachineInfo, outFile: string): Promise<void> {

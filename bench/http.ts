@@ -1,6 +1,6 @@
 /**
- * autocannon against the running app: a short warm-up of every case, then the four cases
- * in alternating order over a few rounds (A B C D, then D C B A ...), each one run whose
+ * autocannon against the running app: a short warm-up of every case, then the cases
+ * in alternating order over a few rounds (A B C D E, then E D C B A ...), each one run whose
  * first seconds warm up (and open the connections) before the measured window, all on
  * loopback (see windowed-load.ts). Latencies come from every response sent in the window
  * (ms, fractional), not only the 2xx ones.

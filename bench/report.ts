@@ -8,7 +8,7 @@ import type { BuildOutcome } from './app';
 import { type CodecBenchResult, SLICES } from './codec';
 import type { CookieSizeResult } from './cookie-size';
 import type { HttpBenchResult } from './http';
-import { BASELINE_CASE, HTTP_CASE_LABELS } from './http-cases';
+import { BASELINE_CASE, FLOOR_CASE, HTTP_CASE_IDS, HTTP_CASE_LABELS } from './http-cases';
 import type { MachineInfo } from './machine';
 import type { ProfileResult } from './profile';
 import { renderProfileSection } from './report-profile';
@@ -117,13 +117,14 @@ function httpSection(http: HttpBenchResult, chartFileName: string): string {
     '## 2. HTTP: `next start` under autocannon',
     '',
     `\`next start\` (production) on 127.0.0.1, fresh SQLite database, alice signed in through next-auth's credentials flow with a 10-line cart. ` +
-      `autocannon in the bench process, ${options.connections} connections; first ${options.serverWarmupSeconds} s of each case to warm the server, then ${options.rounds} rounds of the 4 cases in alternating order ` +
-      `(A B C D, D C B A), each case one autocannon run: ${options.warmupSeconds} s of warm-up on freshly opened connections, then ${options.durationSeconds} s measured; ` +
+      `autocannon in the bench process, ${options.connections} connections; first ${options.serverWarmupSeconds} s of each case to warm the server, then ${options.rounds} rounds of the ${HTTP_CASE_IDS.length} cases in alternating order ` +
+      `(A B C D E, E D C B A), each case one autocannon run: ${options.warmupSeconds} s of warm-up on freshly opened connections, then ${options.durationSeconds} s measured; ` +
       'latencies, req/s and server CPU count only the requests sent after the warm-up, errors and non-2xx count the whole run. ' +
       'The warm-up also absorbs the connection ramp: Node 20 accepts one pending connection per event-loop iteration, so on a saturated server ' +
       'the last of the connections opened at once is accepted seconds later (see the per-round column and bench/windowed-load.ts). ' +
       `Every request of a case sends the cookies as they were when the case began (the re-issued cookies are ignored; the original stays valid); ` +
       'the first response of each case is checked to be 200 with alice\'s session before measuring. Both update cases write the store (the name) on every request. ' +
+      `${HTTP_CASE_LABELS[FLOOR_CASE]} does nothing (no session, no store): it measures what Next.js alone costs per request on this machine, and no target applies to it. ` +
       `req/s = completed requests / duration, mean over rounds; p50/p99 are over every response of every round; ratio = req/s / req/s of ${HTTP_CASE_LABELS[BASELINE_CASE]}.`,
     '',
     `![req/s per case](${chartFileName})`,

@@ -18,5 +18,5 @@ export async function decodeSessionOf(jar: CookieJar, secret = TEST_SECRET, name
 }
 
 export function sessionSetCookies(setCookies: SetCookie[], name = SESSION_COOKIE): SetCookie[] {
-  return setCookies.filter((cookie) => cookie.name === name || cookie.name.startsWith(`${name}.`));
+  return setCookies.filter((cookie) => cookie.name.startsWith(name));
 }

@@ -88,3 +88,18 @@ describe('session cookie chunking', () => {
     expect((cart.body as { items: unknown[] }).items).toHaveLength(200);
   });
 });
+
+describe('stray cookies that share the session cookie name', () => {
+  it('our next write expires them, so next-auth (which joins them into the token) reads the session again', async () => {
+    const jar = await signInAsAlice();
+    jar.set(`${SESSION_COOKIE}.bak`, 'left-over').set(`${SESSION_COOKIE}-old`, 'left-over');
+    expect(await nextAuthGetToken(jar)).toBeNull(); // next-auth's reader is broken by them
+
+    const response = await refresh(jar);
+
+    expect(response.status).toBe(200);
+    const expired = sessionSetCookies(response.setCookies).filter((cookie) => cookie.value === '').map((cookie) => cookie.name);
+    expect(expired.sort()).toEqual([`${SESSION_COOKIE}-old`, `${SESSION_COOKIE}.bak`]);
+    expect((await nextAuthGetToken(jar))?.email).toBe(ALICE.email);
+  });
+});

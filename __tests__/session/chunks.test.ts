@@ -101,16 +101,19 @@ describe('findSessionCookieNames', () => {
     expect(findSessionCookieNames(cookies, NAME)).toEqual([NAME]);
   });
 
-  it('ignores a name that only shares the prefix, like next-auth.session-token-x', () => {
-    expect(findSessionCookieNames({ [`${NAME}-x`]: 'a' }, NAME)).toEqual([]);
+  it('lists every other cookie next-auth would join into the token (.abc, -x, a bare suffix), so the next write expires them', () => {
+    const strays = [`${NAME}.abc`, `${NAME}.1a`, `${NAME}.`, `${NAME}-x`, `${NAME}-1`, `${NAME}_0`, `${NAME}0`];
+    const cookies = Object.fromEntries(strays.map((name) => [name, 'x']));
+
+    expect(findSessionCookieNames(cookies, NAME).sort()).toEqual([...strays].sort());
   });
 
-  it('ignores a name that only shares the prefix before a digit, like next-auth.session-token-1', () => {
-    expect(findSessionCookieNames({ [`${NAME}-1`]: 'a', [`${NAME}_0`]: 'b', [`${NAME}0`]: 'c' }, NAME)).toEqual([]);
+  it('skips a name that no Set-Cookie could carry (not an RFC 6265 token)', () => {
+    expect(findSessionCookieNames({ [`${NAME}(1)`]: 'a', [`${NAME} x`]: 'b', [`${NAME}.0`]: 'c' }, NAME)).toEqual([`${NAME}.0`]);
   });
 
-  it('ignores a non-numeric suffix, like next-auth.session-token.abc', () => {
-    expect(findSessionCookieNames({ [`${NAME}.abc`]: 'a', [`${NAME}.1a`]: 'b', [`${NAME}.`]: 'c' }, NAME)).toEqual([]);
+  it('still reads only the intact variants: a stray cookie never becomes part of the token', () => {
+    expect(joinChunks({ [NAME]: 'token', [`${NAME}.bak`]: 'junk', [`${NAME}-x`]: 'junk' }, NAME)).toBe('token');
   });
 
   it('ignores the secure-prefixed cookie when looking for the plain name', () => {

@@ -29,15 +29,17 @@ export function countChunks(value: string): number {
   return Math.max(1, Math.ceil(value.length / CHUNK_SIZE_CHARS));
 }
 
-function chunkIndex(cookieName: string, name: string): number | null {
-  if (!name.startsWith(`${cookieName}.`)) return null;
-  const suffix = name.slice(cookieName.length + 1);
-  return /^\d{1,3}$/.test(suffix) ? Number(suffix) : null;
-}
+/** RFC 6265 cookie-name token: only such a name can be written back (expired) in a Set-Cookie. */
+const COOKIE_NAME_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Every request cookie that is a variant of the session cookie: `<name>` or `<name>.<n>`. */
+/**
+ * Every request cookie next-auth counts as part of the session: its reader joins every
+ * cookie whose name starts with the session cookie's (core/lib/cookie.js), so a stray
+ * `<name>.bak` or `<name>-x` breaks the session there. Listed so that our next write
+ * expires them; `joinChunks` still reads only the intact `<name>` / `<name>.<n>` variants.
+ */
 export function findSessionCookieNames(cookies: CookieMap, cookieName: string): string[] {
-  return Object.keys(cookies).filter((name) => name === cookieName || chunkIndex(cookieName, name) !== null);
+  return Object.keys(cookies).filter((name) => name.startsWith(cookieName) && COOKIE_NAME_TOKEN.test(name));
 }
 
 /**
