@@ -1,4 +1,5 @@
 import { decode } from 'next-auth/jwt';
+import http from 'node:http';
 import request from 'supertest';
 import { type RunningApp, startApp, startAppExpectingFailure } from '../helpers/app-server';
 import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
@@ -8,6 +9,21 @@ import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpe
 // next start runs in production: secure cookie names (production forces them).
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
 const postgresUrl = testPostgresUrl();
+
+/** POSTs `pieces` as a chunked body (no Content-Length, so the limit is found mid-stream). */
+function postChunked(url: string, cookie: string, pieces: string[]): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { cookie, 'content-type': 'application/json' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    for (const piece of pieces) req.write(piece);
+    req.end();
+  });
+}
 
 function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
   return signInOverHttp(app.url, email, password);
@@ -101,6 +117,17 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toContain('application/json');
     expect(response.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('answers 413 JSON to a chunked body that passes 16 KB mid-stream, and keeps serving', async () => {
+    const jar = await signIn(app, 'alice@example.com', 'alice-password');
+    const pieces = ['{"data":{"name":"', ...Array.from({ length: 40 }, () => 'x'.repeat(1024)), '"}}'];
+
+    const response = await postChunked(`${app.url}/api/session/refresh`, jar.header(), pieces);
+
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ error: expect.any(String), limitBytes: 16 * 1024 });
+    expect((await request(app.url).get('/api/health')).status).toBe(200);
   });
 });
 

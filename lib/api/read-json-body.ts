@@ -8,18 +8,42 @@ function isJsonContentType(header: string | undefined): boolean {
   return type === 'application/json' || Boolean(type?.endsWith('+json'));
 }
 
-async function readLimited(req: NextApiRequest, maxBytes: number): Promise<Buffer> {
+/**
+ * Collects the body with plain stream events (`for await` over the request, with its
+ * async-iterator machinery, was ~2% of a refresh's CPU). Past the limit it stops
+ * collecting and lets the rest drain, so the connection can still carry the 413.
+ */
+function readLimited(req: NextApiRequest, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    total += buffer.length;
-    if (total > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    function onData(chunk: Buffer | string) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      total += buffer.length;
+      if (total <= maxBytes) return void chunks.push(buffer);
+      stop();
+      req.resume(); // discard the rest
+      reject(tooLarge(maxBytes));
+    }
+    function onEnd() {
+      stop();
+      resolve(Buffer.concat(chunks, total));
+    }
+    function onError(error: Error) {
+      stop();
+      reject(error);
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 function tooLarge(maxBytes: number): RouteError {

@@ -23,11 +23,12 @@ function stateOf(user: UserRecord): SessionState {
  * Fresh claims from the store, for a session that began at `authTime`. Refuses (throws
  * SessionEndedError) when the user is gone or disabled, or the session was revoked.
  */
-async function claimsFromStore(deps: CallbackDeps, userId: string, authTime: number): Promise<JWT> {
+async function claimsFromStore(deps: CallbackDeps, userId: string, authTime: number, justWritten?: UserRecord): Promise<JWT> {
   const store = await deps.getStore();
   // User (with its version) first, cart second: a cart change committed in between then
   // leaves the token marked stale (re-issued next time), never "fresh" with an old cart.
-  const user = await store.findUserById(userId);
+  // A user row this request has just written is that first read already.
+  const user = justWritten ?? (await store.findUserById(userId));
   const cart = await store.getCart(userId);
   deps.sessionStates.remember(userId, user ? stateOf(user) : null);
   if (!user) throw new SessionEndedError('user-not-found');
@@ -45,13 +46,14 @@ async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown):
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
   const parsed = parseSessionPatch(patchInput);
   if (!parsed.ok) deps.warn(`[session] refused patch: ${parsed.issues.map((issue) => issue.message).join('; ')}`);
+  let updated: UserRecord | undefined;
   if (parsed.ok && !isEmptyPatch(parsed.patch)) {
     const state = await deps.sessionStates.get(token.sub);
     if (assessToken(token, state) === 'ended') throw new SessionEndedError('revoked');
-    const updated = await (await deps.getStore()).updateProfile(token.sub, parsed.patch);
+    updated = (await (await deps.getStore()).updateProfile(token.sub, parsed.patch)) ?? undefined;
     if (!updated) throw new SessionEndedError('user-not-found');
   }
-  return claimsFromStore(deps, token.sub, sessionStartedAt(token));
+  return claimsFromStore(deps, token.sub, sessionStartedAt(token), updated);
 }
 
 /**
