@@ -89,14 +89,14 @@ async function measureCase(target: HttpTarget, id: HttpCaseId, round: number, op
   const run: HttpRun = {
     caseId: id,
     round,
-    requestsPerSecond: window.responses / window.seconds,
+    requestsPerSecond: window.completed / window.seconds,
     p50Ms: percentile(latenciesMs, 0.5),
     p99Ms: percentile(latenciesMs, 0.99),
-    responses: window.responses,
+    responses: window.completed,
     non2xx: window.non2xx + warmup.non2xx,
     errors: window.errors + warmup.errors,
     connectionsOpenMs: allConnectionsServedAfterMs,
-    serverCpuMsPerRequest: (cpuSeconds * 1000) / latenciesMs.length,
+    serverCpuMsPerRequest: (cpuSeconds * 1000) / window.completed,
   };
   return { run, latenciesMs };
 }

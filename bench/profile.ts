@@ -56,7 +56,7 @@ async function loadEachCase(url: string, options: ProfileOptions, log: (line: st
     let fromUs = 0;
     const seconds = { warmup: options.warmupSeconds, measured: options.durationSeconds };
     const { window } = await loadCase(url, spec, options.connections, seconds, () => (fromUs = nowUs()));
-    const requestsPerSecond = window.responses / window.seconds;
+    const requestsPerSecond = window.completed / window.seconds;
     windows.push({ caseId, fromUs, toUs: nowUs(), requestsPerSecond });
     log(`  profiled ${caseId.padEnd(16)} ${requestsPerSecond.toFixed(0)} req/s under the profiler`);
   }

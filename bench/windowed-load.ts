@@ -22,9 +22,15 @@ export interface WindowCounts {
 }
 
 export interface WindowedLoad {
-  /** Requests sent after the warm-up: their counts and every latency (ms, fractional). */
-  window: WindowCounts & { seconds: number; latenciesMs: number[] };
+  /**
+   * Requests sent after the warm-up: their counts and every latency (ms, fractional);
+   * `completed` counts the responses that arrived within the window whenever they were
+   * sent (the throughput: the ones still in flight at the stop do not bias it).
+   */
+  window: WindowCounts & { seconds: number; latenciesMs: number[]; completed: number };
   warmup: WindowCounts;
+  /** Sent but neither answered nor failed when autocannon stopped (at most one per connection). */
+  inFlightAtStop: number;
   /** When every connection had its first response (ms from the start), or null if some never did. */
   allConnectionsServedAfterMs: number | null;
 }
@@ -54,8 +60,9 @@ export function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedL
   const started = performance.now();
   const windowStart = started + warmupSeconds * 1000;
   const warmup = emptyCounts();
-  const window = { ...emptyCounts(), seconds: 0, latenciesMs: [] as number[] };
+  const window = { ...emptyCounts(), seconds: 0, latenciesMs: [] as number[], completed: 0 };
   const served = new Set<unknown>();
+  let sent = 0;
   let allConnectionsServedAfterMs: number | null = null;
 
   return new Promise((resolve, reject) => {
@@ -70,12 +77,15 @@ export function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedL
         method: options.method,
         headers: options.headers,
         body: options.body,
+        // The client emits 'request' before each write (autocannon lib/httpClient.js); its types omit that event.
+        setupClient: (client) => void (client as unknown as NodeJS.EventEmitter).on('request', () => (sent += 1)),
       },
       (error: unknown) => {
         clearTimeout(timer);
         window.seconds = (performance.now() - windowStart) / 1000;
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve({ window, warmup, allConnectionsServedAfterMs });
+        const answered = window.responses + window.errors + warmup.responses + warmup.errors;
+        if (!error) resolve({ window, warmup, inFlightAtStop: sent - answered, allConnectionsServedAfterMs });
+        else reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
     instance.on('response', (client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
@@ -84,6 +94,7 @@ export function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedL
       counts.responses += 1;
       if (statusCode < 200 || statusCode > 299) counts.non2xx += 1;
       if (counts === window) window.latenciesMs.push(responseTimeMs);
+      if (now >= windowStart) window.completed += 1;
       if (allConnectionsServedAfterMs === null && served.add(client).size === connections) allConnectionsServedAfterMs = now - started;
     });
     instance.on('reqError', (error: Error) => {

@@ -66,26 +66,27 @@ async function main(): Promise<void> {
     let rssAfterWarmUp = NaN;
     const rssSamples: number[] = [];
     const sampler = setInterval(() => rssSamples.push(rssMegabytes(app.pid)), 5000);
-    const { window, warmup, allConnectionsServedAfterMs } = await runWindowedLoad({
+    const load = await runWindowedLoad({
       url: app.url,
       connections: CONNECTIONS,
       warmupSeconds: WARM_UP_SECONDS,
       durationSeconds: DURATION_SECONDS,
       requests: mixedTraffic(jar),
       onWindowStart: () => (rssAfterWarmUp = rssMegabytes(app.pid)),
-    });
-    clearInterval(sampler);
+    }).finally(() => clearInterval(sampler));
+    const { window, warmup, inFlightAtStop, allConnectionsServedAfterMs } = load;
     const rssEnd = rssMegabytes(app.pid);
-    const errors = window.errors + window.non2xx;
+    // Warm-up failures count too: the warm-up is only left out of the latencies and the memory baseline.
+    const errors = window.errors + window.non2xx + warmup.errors + warmup.non2xx;
     const growth = ((rssEnd - rssAfterWarmUp) / rssAfterWarmUp) * 100;
     const ms = (value: number) => `${value.toFixed(0)} ms`;
     const lines = [
       `connections ${CONNECTIONS}; all had a first response after ${allConnectionsServedAfterMs === null ? 'never' : ms(allConnectionsServedAfterMs)}`,
       `warm-up ${WARM_UP_SECONDS} s: ${warmup.responses} responses, non-2xx ${warmup.non2xx}, socket errors ${warmup.errors - warmup.timeouts}, timeouts ${warmup.timeouts}`,
-      `measured ${window.seconds.toFixed(1)} s: requests ${window.responses} (${(window.responses / window.seconds).toFixed(0)} req/s), errors ${errors} (non-2xx ${window.non2xx}, socket errors ${window.errors - window.timeouts}, timeouts ${window.timeouts})`,
+      `measured ${window.seconds.toFixed(1)} s: requests ${window.completed} (${(window.completed / window.seconds).toFixed(0)} req/s), non-2xx ${window.non2xx}, socket errors ${window.errors - window.timeouts}, timeouts ${window.timeouts}; in flight at the stop ${inFlightAtStop}`,
       `latency p50 ${ms(percentile(window.latenciesMs, 0.5))}, p99 ${ms(percentile(window.latenciesMs, 0.99))}, max ${ms(percentile(window.latenciesMs, 1))}`,
       `server RSS: start ${rssStart.toFixed(0)} MB, after warm-up ${rssAfterWarmUp.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB (growth after warm-up ${growth.toFixed(1)}%); every 5 s: ${rssSamples.map((mb) => mb.toFixed(0)).join(' ')}`,
-      `targets: errors 0 ${errors === 0 ? 'met' : 'MISSED'}; RSS growth < 10% ${growth < 10 ? 'met' : 'MISSED'}`,
+      `targets: errors 0 (warm-up and measured) ${errors === 0 ? 'met' : `MISSED (${errors})`}; RSS growth < 10% ${growth < 10 ? 'met' : 'MISSED'}`,
     ];
     console.log(lines.join('\n'));
     if (errors > 0 || growth >= 10) process.exitCode = 1;

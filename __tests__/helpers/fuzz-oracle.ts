@@ -1,3 +1,4 @@
+import { serialize } from 'cookie';
 import { getCookieParser } from 'next/dist/server/api-utils/get-cookie-parser';
 import { decode, type JWT } from 'next-auth/jwt';
 import type { SessionState, Store } from '@/lib/db/store';
@@ -24,9 +25,28 @@ export function isSessionVariant(name: string): boolean {
 }
 
 /**
+ * Every cookie next-auth's reader joins into the session (any name that starts with the
+ * session cookie's): what a response may write or expire for the session.
+ */
+export function isSessionCookieName(name: string): boolean {
+  return name.startsWith(SESSION_COOKIE);
+}
+
+/** Whether a Set-Cookie could carry this name at all (so a writer could expire it). */
+export function isWritableCookieName(name: string): boolean {
+  try {
+    serialize(name, '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * A name next-auth or the toolkit could have written: `<name>` or `<name>.<n>` (n < 100, no
  * leading zero). Other names that merely start with `<name>` are foreign: next-auth's reader
- * concatenates them too, so no writer can make such a jar read cleanly (see the heal check).
+ * concatenates them too, so a writer must expire them for the jar to read cleanly again
+ * (see the heal check); one no Set-Cookie can name stays for good.
  */
 export function isForeignSessionName(name: string): boolean {
   if (!name.startsWith(SESSION_COOKIE) || name === SESSION_COOKIE) return false;

@@ -12,11 +12,18 @@ describe('GET /api/health', () => {
     expect(response.setCookies).toEqual([]);
   });
 
+  it('answers HEAD with 200 and no body (for probes that only ask for headers)', async () => {
+    const response = await callRoute(healthRoute, { url: '/api/health', method: 'HEAD' });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toBeUndefined();
+  });
+
   it('refuses other methods with 405 and Allow', async () => {
     const response = await callRoute(healthRoute, { url: '/api/health', method: 'POST', body: {} });
 
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET');
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
     expect(response.body).toMatchObject({ error: expect.any(String) });
   });
 });

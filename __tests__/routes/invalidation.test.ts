@@ -66,6 +66,18 @@ describe('session version: changes made elsewhere reach the very next request', 
     }
   });
 
+  it('a failed write on a stale token still answers with the fresh session', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await store.setRole(user.id, 'admin');
+
+    const response = await addToCart(jar, 99_999);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-revalidate-session')).toBe('true');
+    expect(sessionSetCookies(response.setCookies)).toHaveLength(1);
+    expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin', cart: { count: 0 } });
+  });
+
   it('undoes a stale response that wrote an old cookie back (next-auth issue 8897)', async () => {
     const { user, jar, store } = await createUserAndSignIn();
     // A session read starts with the old cookie and its answer is held back...

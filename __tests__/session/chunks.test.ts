@@ -108,8 +108,10 @@ describe('findSessionCookieNames', () => {
     expect(findSessionCookieNames(cookies, NAME).sort()).toEqual([...strays].sort());
   });
 
-  it('skips a name that no Set-Cookie could carry (not an RFC 6265 token)', () => {
-    expect(findSessionCookieNames({ [`${NAME}(1)`]: 'a', [`${NAME} x`]: 'b', [`${NAME}.0`]: 'c' }, NAME)).toEqual([`${NAME}.0`]);
+  it('lists names with brackets or colons too (a Set-Cookie can carry them), and skips only what none could', () => {
+    const cookies = { [`${NAME}(1)`]: 'a', [`${NAME}[0]`]: 'b', [`${NAME}:old`]: 'c', [`${NAME} x`]: 'd', [`${NAME}é`]: 'e' };
+
+    expect(findSessionCookieNames(cookies, NAME).sort()).toEqual([`${NAME}(1)`, `${NAME}:old`, `${NAME}[0]`]);
   });
 
   it('still reads only the intact variants: a stray cookie never becomes part of the token', () => {

@@ -1,11 +1,11 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
-import { hasUpdatedSession } from '../auth';
+import { hasUpdatedSession, reissueIfLeftStale } from '../auth';
 import { StoreUnavailableError } from '../db/store';
 import { REVALIDATE_HEADER } from '../session/next-adapter';
 import { RouteError } from './route-error';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type RouteHandler = (req: NextApiRequest, res: NextApiResponse) => Promise<void> | void;
 
 interface ErrorReply {
@@ -45,6 +45,15 @@ function sendError(res: NextApiResponse, reply: ErrorReply): void {
   res.status(reply.status).json(reply.body);
 }
 
+/** A failed write on a stale token still answers with the fresh session; if even that fails, the error stands alone. */
+async function reissueStaleQuietly(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  try {
+    await reissueIfLeftStale(req, res);
+  } catch {
+    // The store failed too: answer the original error, with no cookie (sendError drops any).
+  }
+}
+
 /**
  * A route: per-method handlers, 405 with `Allow` for the rest, `Cache-Control: no-store`
  * on every answer (they are per-user), and errors mapped in one place.
@@ -64,6 +73,7 @@ export function defineRoute(handlers: Partial<Record<Method, RouteHandler>>): Ne
       const reply = toErrorReply(error);
       if (reply.status >= 500 && !(error instanceof StoreUnavailableError)) console.error('[api] unhandled error', error);
       if (res.headersSent) return void res.end();
+      if (reply.status < 500) await reissueStaleQuietly(req, res);
       sendError(res, reply);
     }
   };

@@ -23,6 +23,7 @@ function readLimited(req: NextApiRequest, maxBytes: number): Promise<Buffer> {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     function onData(chunk: Buffer | string) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -40,9 +41,15 @@ function readLimited(req: NextApiRequest, maxBytes: number): Promise<Buffer> {
       stop();
       reject(error);
     }
+    // A request destroyed without an error emits neither 'end' nor 'error'.
+    function onClose() {
+      stop();
+      reject(new Error('request closed before its body ended'));
+    }
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
 

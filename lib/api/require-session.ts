@@ -1,5 +1,5 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
-import { endSession, readSession, reissueSessionIfRotated, sessionStates, updateSession } from '../auth';
+import { deferStaleReissue, endSession, readSession, reissueSessionIfRotated, sessionStates, updateSession } from '../auth';
 import { getStore } from '../db';
 import { assessToken } from '../session/freshness';
 import type { SessionUpdate } from '../session/update-session';
@@ -48,9 +48,12 @@ export async function requireUserId(req: NextApiRequest, res: NextApiResponse): 
  * For a route that writes and then calls `updateSession` itself: refuses an ended session
  * like `requireUserId`, but leaves a stale or rotated token to that one update (which
  * re-reads every claim and encodes under the current secret) instead of issuing twice.
+ * Should the write fail, `defineRoute` re-issues a stale token with the error answer.
  */
 export async function requireUserIdForUpdate(req: NextApiRequest, res: NextApiResponse): Promise<string> {
-  return (await checkSession(req, res)).userId;
+  const { userId, verdict } = await checkSession(req, res);
+  if (verdict === 'stale') deferStaleReissue(res);
+  return userId;
 }
 
 /** An admin, checked against the store (never the token alone), or 403. */

@@ -50,6 +50,21 @@ export async function updateSession(req: NextApiRequest, res: NextApiResponse, p
   return result;
 }
 
+const staleUntilWritten = new WeakSet<NextApiResponse>();
+
+/**
+ * A write route met a stale token and leaves the re-issue to its own `updateSession` after
+ * the write (one issue instead of two). If the write fails first, `reissueIfLeftStale` lets
+ * the error answer carry the fresh session anyway, as the version check used to.
+ */
+export function deferStaleReissue(res: NextApiResponse): void {
+  staleUntilWritten.add(res);
+}
+
+export async function reissueIfLeftStale(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  if (staleUntilWritten.has(res) && !updatedResponses.has(res)) await updateSession(req, res);
+}
+
 /**
  * Whether this response already carries a freshly issued session (e.g. the version check
  * re-issued stale claims before the route failed). An error answer keeps that cookie: it

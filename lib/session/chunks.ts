@@ -29,17 +29,21 @@ export function countChunks(value: string): number {
   return Math.max(1, Math.ceil(value.length / CHUNK_SIZE_CHARS));
 }
 
-/** RFC 6265 cookie-name token: only such a name can be written back (expired) in a Set-Cookie. */
-const COOKIE_NAME_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * What `cookie` 1.x (under cookies-next) accepts as a name in a Set-Cookie: printable
+ * ASCII except `;` and `=`. A request cookie outside it could not be expired by any write.
+ */
+const WRITABLE_COOKIE_NAME = /^[\u0021-\u003A\u003C\u003E-\u007E]+$/;
 
 /**
  * Every request cookie next-auth counts as part of the session: its reader joins every
  * cookie whose name starts with the session cookie's (core/lib/cookie.js), so a stray
  * `<name>.bak` or `<name>-x` breaks the session there. Listed so that our next write
- * expires them; `joinChunks` still reads only the intact `<name>` / `<name>.<n>` variants.
+ * expires them (with our Path and Domain: a stray set under another Path or a parent
+ * Domain is out of our reach). `joinChunks` still reads only `<name>` / `<name>.<n>`.
  */
 export function findSessionCookieNames(cookies: CookieMap, cookieName: string): string[] {
-  return Object.keys(cookies).filter((name) => name.startsWith(cookieName) && COOKIE_NAME_TOKEN.test(name));
+  return Object.keys(cookies).filter((name) => name.startsWith(cookieName) && WRITABLE_COOKIE_NAME.test(name));
 }
 
 /**

@@ -9,4 +9,8 @@ export default defineRoute({
   GET: (_req, res) => {
     res.status(200).json({ status: 'ok' });
   },
+  // Some probes only ask for the headers.
+  HEAD: (_req, res) => {
+    res.status(200).end();
+  },
 });
