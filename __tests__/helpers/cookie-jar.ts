@@ -6,7 +6,8 @@ export interface SetCookie {
   attributes: Record<string, string | true>;
 }
 
-export function parseSetCookie(header: string): SetCookie {
+/** @param decodeValue how the value is unescaped (the fuzz oracle keeps a malformed %-escape raw). */
+export function parseSetCookie(header: string, decodeValue: (raw: string) => string = decodeURIComponent): SetCookie {
   const [pair = '', ...attrs] = header.split(';');
   const eq = pair.indexOf('=');
   const attributes: Record<string, string | true> = {};
@@ -14,7 +15,7 @@ export function parseSetCookie(header: string): SetCookie {
     const [key = '', ...rest] = attr.trim().split('=');
     attributes[key.toLowerCase()] = rest.length ? rest.join('=') : true;
   }
-  return { name: pair.slice(0, eq).trim(), value: decodeURIComponent(pair.slice(eq + 1).trim()), attributes };
+  return { name: pair.slice(0, eq).trim(), value: decodeValue(pair.slice(eq + 1).trim()), attributes };
 }
 
 export function setCookiesOf(headers: Headers | Record<string, unknown>): SetCookie[] {
@@ -22,7 +23,7 @@ export function setCookiesOf(headers: Headers | Record<string, unknown>): SetCoo
     headers instanceof Headers
       ? headers.getSetCookie()
       : ((headers['set-cookie'] as string[] | string | undefined) ?? []);
-  return (Array.isArray(raw) ? raw : [raw]).map(parseSetCookie);
+  return (Array.isArray(raw) ? raw : [raw]).map((header) => parseSetCookie(header));
 }
 
 function isExpired(cookie: SetCookie): boolean {

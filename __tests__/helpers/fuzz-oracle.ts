@@ -2,7 +2,7 @@ import { serialize } from 'cookie';
 import { getCookieParser } from 'next/dist/server/api-utils/get-cookie-parser';
 import { decode, type JWT } from 'next-auth/jwt';
 import type { SessionState, Store } from '@/lib/db/store';
-import type { SetCookie } from './cookie-jar';
+import { parseSetCookie, type SetCookie } from './cookie-jar';
 import { SESSION_COOKIE } from './session-cookie';
 import { TEST_SECRET } from './test-env';
 
@@ -193,16 +193,7 @@ function decodeValue(value: string): string {
   }
 }
 
-/** Like cookie-jar's parseSetCookie, but a malformed %-escape keeps the raw value instead of throwing. */
+/** cookie-jar's parser, but a malformed %-escape keeps the raw value instead of throwing. */
 export function parseSetCookies(raw: string[]): SetCookie[] {
-  return raw.map((header) => {
-    const [pair = '', ...attrs] = header.split(';');
-    const eq = pair.indexOf('=');
-    const attributes: Record<string, string | true> = {};
-    for (const attr of attrs) {
-      const [key = '', ...rest] = attr.trim().split('=');
-      attributes[key.toLowerCase()] = rest.length ? rest.join('=') : true;
-    }
-    return { name: pair.slice(0, eq).trim(), value: decodeValue(pair.slice(eq + 1).trim()), attributes };
-  });
+  return raw.map((header) => parseSetCookie(header, decodeValue));
 }
