@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../__tests__/helpers/app-server';
 import buildApp from '../__tests__/helpers/build-app';
-import { CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
+import { type CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
+import { signInOverHttp } from '../__tests__/helpers/http-sign-in';
 
 export const SESSION_COOKIE = '__Secure-next-auth.session-token';
 export const CART_LINES = 10;
@@ -52,20 +53,11 @@ async function expectOk(response: Response, what: string): Promise<void> {
   if (response.status !== 200) throw new Error(`${what}: HTTP ${response.status} ${await response.text()}`);
 }
 
-/** GET /api/auth/csrf, then the credentials callback with json=true (no redirect). */
+/** next-auth's credentials flow (the tests' helper), checked: the bench measures nothing without a session. */
 export async function signIn(url: string, email: string, password: string): Promise<SignedInSession> {
-  const session: SignedInSession = { url, jar: new CookieJar(), csrfToken: '' };
-  const csrf = await send(session, '/api/auth/csrf');
-  await expectOk(csrf, 'GET /api/auth/csrf');
-  session.csrfToken = ((await csrf.json()) as { csrfToken: string }).csrfToken;
-  const callback = await send(session, '/api/auth/callback/credentials', {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrfToken: session.csrfToken, email, password, json: 'true' }).toString(),
-  });
-  await expectOk(callback, 'sign-in');
-  if (!session.jar.get(SESSION_COOKIE)) throw new Error(`sign-in set no ${SESSION_COOKIE} cookie`);
-  return session;
+  const { jar, csrfToken } = await signInOverHttp(url, email, password);
+  if (!jar.get(SESSION_COOKIE)) throw new Error(`sign-in as ${email} set no ${SESSION_COOKIE} cookie`);
+  return { url, jar, csrfToken };
 }
 
 /** Adds lines 1..n (POST /api/cart); each response re-issues the session cookie. */

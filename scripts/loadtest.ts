@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import type autocannon from 'autocannon';
 import { startApp, type RunningApp } from '../__tests__/helpers/app-server';
 import buildApp from '../__tests__/helpers/build-app';
-import { type CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
-import { signInOverHttp } from '../__tests__/helpers/http-sign-in';
+import type { CookieJar } from '../__tests__/helpers/cookie-jar';
+import { fillCart, signIn } from '../bench/app';
 import { percentile } from '../bench/stats';
 import { runWindowedLoad } from '../bench/windowed-load';
 
@@ -25,18 +25,11 @@ function rssMegabytes(pid: number): number {
   return kilobytes / 1024;
 }
 
-async function signIn(app: RunningApp): Promise<CookieJar> {
-  const jar = await signInOverHttp(app.url, 'alice@example.com', 'alice-password');
-  // Lines to change under load: PATCH sets a quantity, so 60 s of traffic never hits the 99 limit.
-  for (let productId = 1; productId <= CART_PRODUCTS; productId += 1) {
-    const added = await fetch(`${app.url}/api/cart`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: jar.header() },
-      body: JSON.stringify({ productId, quantity: 1 }),
-    });
-    jar.apply(setCookiesOf(added.headers));
-  }
-  return jar;
+/** Alice with lines to change under load (PATCH sets a quantity, so 60 s of traffic never hits the 99 limit). */
+async function signInWithCart(app: RunningApp): Promise<CookieJar> {
+  const session = await signIn(app.url, 'alice@example.com', 'alice-password');
+  await fillCart(session, CART_PRODUCTS);
+  return session.jar;
 }
 
 function mixedTraffic(jar: CookieJar): autocannon.Request[] {
@@ -61,7 +54,7 @@ async function main(): Promise<void> {
   await buildApp();
   const app = await startApp();
   try {
-    const jar = await signIn(app);
+    const jar = await signInWithCart(app);
     const rssStart = rssMegabytes(app.pid);
     let rssAfterWarmUp = NaN;
     const rssSamples: number[] = [];

@@ -7,8 +7,8 @@ import { signInOverHttp } from '../helpers/http-sign-in';
 
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
 
-function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
-  return signInOverHttp(app.url, email, password);
+async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
+  return (await signInOverHttp(app.url, email, password)).jar;
 }
 
 /** The session each response issued; the newest is the one with the highest sessionVersion. */

@@ -25,8 +25,8 @@ function postChunked(url: string, cookie: string, pieces: string[]): Promise<{ s
   });
 }
 
-function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
-  return signInOverHttp(app.url, email, password);
+async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
+  return (await signInOverHttp(app.url, email, password)).jar;
 }
 
 /** A database for one app run: a temp SQLite file (startApp's default) or a fresh PostgreSQL database. */

@@ -1,7 +1,10 @@
 import { CookieJar, setCookiesOf } from './cookie-jar';
 
-/** next-auth's real credentials flow over HTTP against a running app (GET csrf, POST callback). */
-export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<CookieJar> {
+/**
+ * next-auth's real credentials flow over HTTP against a running app (GET csrf, POST
+ * callback). The CSRF token comes back too: next-auth's own update needs it in the body.
+ */
+export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<{ jar: CookieJar; csrfToken: string }> {
   const jar = new CookieJar();
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   jar.apply(setCookiesOf(csrf.headers));
@@ -12,5 +15,5 @@ export async function signInOverHttp(baseUrl: string, email: string, password: s
     body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
     redirect: 'manual',
   });
-  return jar.apply(setCookiesOf(response.headers));
+  return { jar: jar.apply(setCookiesOf(response.headers)), csrfToken };
 }
