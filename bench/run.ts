@@ -25,7 +25,9 @@ import { checkTargets, missesHttpTargets } from './targets';
 
 const flags = new Set(process.argv.slice(2));
 const quick = flags.has('--quick');
-const COMMAND = 'npm run bench';
+/** `--profile` asks for the profile by function name: the profiling build is made even past the 5-minute budget. */
+const profileAsked = flags.has('--profile');
+const COMMAND = ['npm run bench', ...(flags.size > 0 ? ['--', ...flags] : [])].join(' ');
 const REPORT_FILE = path.join(ROOT, 'docs', 'benchmarks.md');
 const CHART_FILE_NAME = 'benchmarks-http.png';
 
@@ -89,19 +91,19 @@ async function httpPhase(): Promise<{ build: BuildOutcome; http: HttpBenchResult
 }
 
 async function profilePhase(http: HttpBenchResult, started: number): Promise<ProfileResult | null> {
-  if (flags.has('--no-profile') || (!flags.has('--profile') && !missesHttpTargets(http))) {
+  if (flags.has('--no-profile') || (!profileAsked && !missesHttpTargets(http))) {
     log(`\n[4/5] profile: skipped (${flags.has('--no-profile') ? '--no-profile' : 'every HTTP target met'})`);
     return null;
   }
   log('\n[4/5] profile: where the server CPU goes');
   const fresh = isProfilingBuildFresh();
-  const build = fresh || (!quick && elapsedSeconds(started) < LAST_SECOND_FOR_PROFILING_BUILD) ? 'profiling' : 'main';
+  const build = fresh || profileAsked || (!quick && elapsedSeconds(started) < LAST_SECOND_FOR_PROFILING_BUILD) ? 'profiling' : 'main';
   let buildSeconds: number | null = null;
   if (build === 'profiling' && !fresh) {
     buildSeconds = buildProfilingApp().seconds;
     log(`  profiling build: built in ${Math.round(buildSeconds)} s`);
   }
-  if (elapsedSeconds(started) > LAST_SECOND_FOR_PROFILE) {
+  if (!profileAsked && elapsedSeconds(started) > LAST_SECOND_FOR_PROFILE) {
     log('  skipped: no time left in the 5-minute budget (`npm run bench -- --profile` again: the build is now there)');
     return null;
   }
@@ -125,7 +127,8 @@ async function main(): Promise<void> {
   await renderHttpChart(http, machine, chartFile);
   log(`  chart: ${chartFile}`);
   const runSeconds = elapsedSeconds(started);
-  const targets = checkTargets(codec, http, runSeconds);
+  // The 5-minute bound is for the plain command; --profile may build past it.
+  const targets = checkTargets(codec, http, profileAsked ? null : runSeconds);
   if (!quick) {
     const loadAverage = { before: loadBefore, afterHttp: loadAfterHttp };
     writeReport(REPORT_FILE, renderReport({ command: COMMAND, runSeconds, machine, build, codec, cookies, http, profile, targets, loadAverage, chartFileName: CHART_FILE_NAME }));
