@@ -22,7 +22,7 @@ const config: Config = {
       ...shared,
       displayName: 'server',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/app/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/app/', '<rootDir>/__tests__/e2e/'],
       setupFiles: ['<rootDir>/__tests__/helpers/test-env.ts'],
     },
     {

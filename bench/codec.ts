@@ -49,7 +49,8 @@ let sink = 0; // keeps the results observable so no work is optimised away
 function createRunners(secret: string, claims: JWT, token: string): Record<Contender, Record<CodecOp, Runner>> {
   const codec = createSessionCodec([secret]);
   return {
-    // Ours is synchronous: the loop stays synchronous, as the app calls it.
+    // Ours is synchronous, so the loop is too. The app reaches it through createFastTokenCodec
+    // (lib/session/token-codec.ts), a thin wrapper that the updater awaits: the crypto is this.
     ours: {
       encode: async (n) => {
         for (let i = 0; i < n; i += 1) sink += codec.encode(claims, MAX_AGE_SECONDS).length;

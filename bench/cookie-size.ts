@@ -1,12 +1,14 @@
 /**
  * Session cookie size against cart size: the claims the app issues (projectClaims),
- * encoded by the app's own config (lib/session/config.ts) with its trimClaims, so the
- * table shows exactly where the 3-chunk budget starts dropping the cart lines.
+ * encoded as the app's authOptions encode them (lib/auth/auth-options.ts: the toolkit's
+ * codec wrapped in `encodeWithinBudget` with the app's trimClaims), so the table shows
+ * exactly where the 3-chunk budget starts dropping the cart lines.
  */
 import { randomBytes } from 'node:crypto';
 import { trimClaims } from '../lib/auth/claims';
+import { encodeWithinBudget } from '../lib/session/budget';
 import { countChunks, MAX_CHUNKS } from '../lib/session/chunks';
-import { createSessionConfig, type SessionConfig } from '../lib/session/config';
+import { createFastTokenCodec, type TokenCodec } from '../lib/session/token-codec';
 import { realisticClaims } from './token-fixture';
 
 export const CART_LINE_COUNTS = [0, 10, 50, 100, 150, 200, 300, 500] as const;
@@ -33,21 +35,24 @@ export interface CookieSizeResult {
   largestUntrimmedCart: number;
 }
 
-function createConfig(): SessionConfig {
-  return createSessionConfig({
-    secrets: [randomBytes(32).toString('base64')],
-    secure: true,
-    maxAgeSeconds: MAX_AGE_SECONDS,
-    trimClaims,
-    warn: () => undefined, // the over-budget warning is the point of this table, not news
-  });
+interface Encoders {
+  codec: TokenCodec;
+  /** The app's encode: within the default budget, trimming the cart lines when over it. */
+  encodeIssued: TokenCodec['encode'];
 }
 
-function measureRow(config: SessionConfig, cartLines: number): CookieSizeRow {
+function createEncoders(): Encoders {
+  const codec = createFastTokenCodec([randomBytes(32).toString('base64')]);
+  // The over-budget warning is the point of this table, not news.
+  const encodeIssued = encodeWithinBudget(codec.encode, { trimClaims }, () => undefined);
+  return { codec, encodeIssued };
+}
+
+async function measureRow({ codec, encodeIssued }: Encoders, cartLines: number): Promise<CookieSizeRow> {
   const claims = realisticClaims(cartLines);
-  const untrimmed = config.codec.encode(claims, MAX_AGE_SECONDS);
-  const issued = config.encodeToken(claims);
-  const linesKept = config.codec.decode(issued)?.payload.cart?.items?.length ?? 0;
+  const untrimmed = await codec.encode(claims, MAX_AGE_SECONDS);
+  const issued = await encodeIssued(claims, MAX_AGE_SECONDS);
+  const linesKept = (await codec.decode(issued))?.payload.cart?.items?.length ?? 0;
   return {
     cartLines,
     claimsJsonBytes: Buffer.byteLength(JSON.stringify(claims)),
@@ -61,19 +66,20 @@ function measureRow(config: SessionConfig, cartLines: number): CookieSizeRow {
 }
 
 /** Binary search on the line count: token length grows monotonically with it. */
-function findLargestUntrimmedCart(config: SessionConfig, upTo: number): number {
+async function findLargestUntrimmedCart({ codec }: Encoders, upTo: number): Promise<number> {
   let fits = 0;
   let overflows = upTo + 1;
   while (overflows - fits > 1) {
     const middle = Math.floor((fits + overflows) / 2);
-    if (countChunks(config.codec.encode(realisticClaims(middle), MAX_AGE_SECONDS)) <= MAX_CHUNKS) fits = middle;
+    if (countChunks(await codec.encode(realisticClaims(middle), MAX_AGE_SECONDS)) <= MAX_CHUNKS) fits = middle;
     else overflows = middle;
   }
   return fits;
 }
 
-export function runCookieSizeTable(): CookieSizeResult {
-  const config = createConfig();
-  const rows = CART_LINE_COUNTS.map((lines) => measureRow(config, lines));
-  return { maxChunks: MAX_CHUNKS, rows, largestUntrimmedCart: findLargestUntrimmedCart(config, Math.max(...CART_LINE_COUNTS)) };
+export async function runCookieSizeTable(): Promise<CookieSizeResult> {
+  const encoders = createEncoders();
+  const rows: CookieSizeRow[] = [];
+  for (const lines of CART_LINE_COUNTS) rows.push(await measureRow(encoders, lines));
+  return { maxChunks: MAX_CHUNKS, rows, largestUntrimmedCart: await findLargestUntrimmedCart(encoders, Math.max(...CART_LINE_COUNTS)) };
 }

@@ -153,7 +153,7 @@ function cookieSection(cookies: CookieSizeResult): string {
   return [
     '## 3. Session cookie size vs cart lines',
     '',
-    'Claims from `projectClaims` (plus `authTime`), encoded by `createSessionConfig({ secrets: [s], secure: true, maxAgeSeconds: 2592000, trimClaims })`. ' +
+    'Claims from `projectClaims` (plus `authTime`), encoded as `authOptions.jwt` encodes them in the app: `encodeWithinBudget(createFastTokenCodec([s]).encode, { trimClaims })`, max age 2592000 s. ' +
       `A chunk holds ${formatCount(CHUNK_SIZE_CHARS)} characters; the budget is ${cookies.maxChunks} chunks. Over budget, \`trimClaims\` drops the cart lines (count and total stay). ` +
       'The demo catalog has 240 products, so the larger carts are synthetic.',
     '',

@@ -63,9 +63,9 @@ async function codecPhase(): Promise<CodecBenchResult> {
   return codec;
 }
 
-function cookiePhase(): CookieSizeResult {
+async function cookiePhase(): Promise<CookieSizeResult> {
   log('\n[2/5] session cookie size vs cart lines');
-  const cookies = runCookieSizeTable();
+  const cookies = await runCookieSizeTable();
   for (const row of cookies.rows) {
     log(`  ${String(row.cartLines).padStart(3)} lines: ${String(row.untrimmedChars).padStart(6)} chars, ${row.untrimmedChunks} chunk(s) -> issued ${row.issuedChars} chars, ${row.issuedChunks} chunk(s), ${row.linesKept} lines kept`);
   }
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   log(`bench: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, next ${machine.versions.next}, next-auth ${machine.versions['next-auth']}${quick ? ' (quick run)' : ''}`);
   const codec = await codecPhase();
-  const cookies = cookiePhase();
+  const cookies = await cookiePhase();
   const { build, http } = await httpPhase();
   const loadAfterHttp = os.loadavg()[0] ?? 0;
   const profile = await profilePhase(http, started);

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createStore, seedDemoData, type SessionState, type Store } from '../lib/db';
 import { getDatabaseUrl } from '../lib/env';
-import { assessToken } from '../lib/session/freshness';
-import { createSessionStateReader } from '../lib/session/state-cache';
+import { assessToken } from '../lib/auth/freshness';
+import { createSessionStateReader } from '../lib/auth/state-cache';
 
 const ROUNDS = 5000;
 

@@ -2,7 +2,7 @@ import { decode } from 'next-auth/jwt';
 import http from 'node:http';
 import request from 'supertest';
 import { type RunningApp, startApp, startAppExpectingFailure } from '../helpers/app-server';
-import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { type CookieJar, cookieWritesOf, setCookiesOf } from '../helpers/cookie-jar';
 import { signInOverHttp } from '../helpers/http-sign-in';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
 
@@ -62,9 +62,14 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
     const patch = await request(app.url).patch('/api/profile').set('Cookie', jar.header()).set('Origin', app.url).send({ name: 'Alice Whole-App' });
     expect(patch.status).toBe(200);
     expect(patch.headers['x-revalidate-session']).toBe('true');
-    const written = setCookiesOf(patch.headers).filter((cookie) => cookie.name === SESSION_COOKIE);
-    expect(written).toHaveLength(1);
-    expect(await decode({ token: written[0]?.value, secret: app.secret })).toMatchObject({ name: 'Alice Whole-App' });
+    // One session cookie written, every chunk variant expired beside it (no mix can survive).
+    expect(cookieWritesOf(setCookiesOf(patch.headers), SESSION_COOKIE)).toEqual({
+      written: [SESSION_COOKIE],
+      expired: [`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`, `${SESSION_COOKIE}.2`],
+      duplicated: [],
+    });
+    const written = setCookiesOf(patch.headers).find((cookie) => cookie.name === SESSION_COOKIE);
+    expect(await decode({ token: written?.value, secret: app.secret })).toMatchObject({ name: 'Alice Whole-App' });
     jar.apply(setCookiesOf(patch.headers));
 
     const session = await request(app.url).get('/api/auth/session').set('Cookie', jar.header());

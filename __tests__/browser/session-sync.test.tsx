@@ -3,6 +3,7 @@ import { AppProviders } from '@/components/AppProviders';
 import { Header } from '@/components/Header';
 import { HttpError, NetworkError, fetcher, send } from '@/lib/http';
 import { installFakeNetwork, makeSession, REVALIDATE, type FakeNetwork } from '../helpers/fake-network';
+import { settle } from '../helpers/settle';
 
 function renderApp(network: FakeNetwork) {
   return render(
@@ -10,13 +11,6 @@ function renderApp(network: FakeNetwork) {
       <Header />
     </AppProviders>,
   );
-}
-
-/** Lets timers, fetches and React updates settle. */
-async function settle(ms = 150) {
-  await act(async () => {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-  });
 }
 
 const sessionUpdates = (network: FakeNetwork) => network.count('POST', '/api/auth/session');

@@ -12,8 +12,8 @@ import { checkCookieCase, cookieCaseArb, emptyStats } from '../helpers/fuzz-targ
  * With NEXTAUTH_SECRET_PREVIOUS set, a cookie from before the rotation still signs in, on
  * our routes and next-auth's, and every answer that keeps the session moves it to the
  * current secret (the harness decodes issued cookies with the current secret only). An
- * error answer must not carry that re-issued cookie: only a re-projection from the store
- * or the expiry of a refused session may ride on an error.
+ * error answer must not carry that re-issued cookie: only the expiry of a refused session
+ * may ride on an error.
  */
 
 const BUDGET: FuzzBudget = { numRuns: 1500, timeLimitMs: 30_000 };

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { appEnv, NEXT_BIN, ROOT } from './app-server';
+import { buildFixture } from './build-fixture';
 
 const SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package-lock.json'];
 
@@ -29,6 +30,9 @@ export default async function buildApp(): Promise<void> {
   // Both the app and the e2e projects name this setup; jest runs it once per project.
   if (process.env.APP_BUILT_THIS_RUN === '1') return;
   process.env.APP_BUILT_THIS_RUN = '1';
+  const fixtureStarted = Date.now();
+  buildFixture(); // small (~10 s), and it must carry the current lib/session: always rebuilt
+  console.log(`\n[app tests] fixture build took ${Math.round((Date.now() - fixtureStarted) / 1000)} s`);
   if (process.env.CI !== 'true' && isBuildFresh()) return;
   const started = Date.now();
   try {

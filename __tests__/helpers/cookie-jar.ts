@@ -33,12 +33,37 @@ function isExpired(cookie: SetCookie): boolean {
   return typeof expires === 'string' && new Date(expires).getTime() <= Date.now();
 }
 
+/** Whether a Set-Cookie deletes its cookie, as a browser (and the jar) applies it: expired, or an empty value. */
+export function deletesCookie(cookie: SetCookie): boolean {
+  return isExpired(cookie) || cookie.value === '';
+}
+
+export interface CookieWrites {
+  /** Names given a value, sorted. */
+  written: string[];
+  /** Names deleted, sorted. */
+  expired: string[];
+  /** Names with more than one Set-Cookie in the response (a browser keeps only the last). */
+  duplicated: string[];
+}
+
+/** A response's Set-Cookies for the names that start with `prefix`, as written and deleted names. */
+export function cookieWritesOf(setCookies: SetCookie[], prefix: string): CookieWrites {
+  const cookies = setCookies.filter((cookie) => cookie.name.startsWith(prefix));
+  const names = cookies.map((cookie) => cookie.name);
+  return {
+    written: cookies.filter((cookie) => !deletesCookie(cookie)).map((cookie) => cookie.name).sort(),
+    expired: cookies.filter(deletesCookie).map((cookie) => cookie.name).sort(),
+    duplicated: [...new Set(names.filter((name, index) => names.indexOf(name) !== index))],
+  };
+}
+
 export class CookieJar {
   private readonly cookies = new Map<string, string>();
 
   apply(setCookies: SetCookie[]): this {
     for (const cookie of setCookies) {
-      if (isExpired(cookie) || cookie.value === '') this.cookies.delete(cookie.name);
+      if (deletesCookie(cookie)) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
     }
     return this;

@@ -11,6 +11,7 @@ import {
   authenticTokensOf,
   claimMismatches,
   decodeToken,
+  isEndedByApp,
   isExpiration,
   isForeignSessionName,
   isWritableCookieName,
@@ -21,6 +22,7 @@ import {
   nextAuthJoin,
   parseCookieHeader,
   parseSetCookies,
+  variantsLeftAlone,
   type CookieMap,
   type IssuedSession,
 } from './fuzz-oracle';
@@ -78,6 +80,44 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** One Set-Cookie per name; every session cookie HttpOnly, SameSite=Lax, Path=/. */
+function cookieHeaderViolations(setCookies: SetCookie[]): string[] {
+  const violations: string[] = [];
+  const names = setCookies.map((cookie) => cookie.name);
+  const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+  if (duplicates.length > 0) violations.push(`two Set-Cookie headers for ${[...new Set(duplicates)].join(', ')}`);
+  for (const cookie of setCookies.filter((c) => isSessionCookieName(c.name))) {
+    const { httponly, samesite, path } = cookie.attributes;
+    if (httponly !== true || String(samesite).toLowerCase() !== 'lax' || path !== '/') {
+      violations.push(`session cookie ${cookie.name} lacks HttpOnly/SameSite=Lax/Path=/`);
+    }
+  }
+  return violations;
+}
+
+/**
+ * An error answer gives the browser no new session. next-auth's sets no session cookie at
+ * all; ours may only end a session the app refuses (401, every Set-Cookie an expiry): a
+ * session issued earlier in the request is dropped, with its X-Revalidate-Session.
+ */
+function errorAnswerViolations(kind: RouteKind, checked: CheckedExchange, before: Map<string, SessionState | null>): string[] {
+  const { response, setCookies, authentic } = checked;
+  if (response.status < 400) return [];
+  const violations: string[] = [];
+  const sessionCookies = setCookies.filter((cookie) => isSessionCookieName(cookie.name));
+  if (kind === 'next-auth') {
+    if (sessionCookies.length > 0) violations.push(`error ${response.status} sets session cookies`);
+    return violations;
+  }
+  const refused =
+    response.status === 401 &&
+    setCookies.every((cookie) => isSessionCookieName(cookie.name) && isExpiration(cookie)) &&
+    authentic.some((token) => isEndedByApp(before, token));
+  if (setCookies.length > 0 && !refused) violations.push(`error ${response.status} sets cookies (${setCookies.map((cookie) => cookie.name).join(', ')})`);
+  if (response.headers['x-revalidate-session'] !== undefined) violations.push(`error ${response.status} carries X-Revalidate-Session`);
+  return violations;
 }
 
 export class FuzzHarness {
@@ -173,56 +213,37 @@ export class FuzzHarness {
     checked: CheckedExchange,
     before: Map<string, SessionState | null>,
   ): Promise<string[]> {
-    const { response, setCookies, issued, issuedToken, authentic, requestCookies } = checked;
     const violations: string[] = [];
-    if (response.status >= 500) violations.push(`answered ${response.status}`);
+    if (checked.response.status >= 500) violations.push(`answered ${checked.response.status}`);
     for (const error of this.server.takeHandlerErrors()) violations.push(`handler threw to Next's resolver: ${String(error)}`);
     for (const reason of this.rejections.take()) violations.push(`unhandled rejection: ${String(reason)}`);
+    violations.push(...cookieHeaderViolations(checked.setCookies));
+    violations.push(...(await this.issuedSessionViolations(kind, checked)));
+    violations.push(...errorAnswerViolations(kind, checked, before));
+    violations.push(...(await this.sessionBodyMismatches(kind, checked)));
+    violations.push(...(await this.roleChanges()));
+    return violations;
+  }
 
-    const names = setCookies.map((cookie) => cookie.name);
-    const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
-    if (duplicates.length > 0) violations.push(`two Set-Cookie headers for ${[...new Set(duplicates)].join(', ')}`);
-    for (const cookie of setCookies.filter((c) => isSessionCookieName(c.name))) {
-      const { httponly, samesite, path } = cookie.attributes;
-      if (httponly !== true || String(samesite).toLowerCase() !== 'lax' || path !== '/') {
-        violations.push(`session cookie ${cookie.name} lacks HttpOnly/SameSite=Lax/Path=/`);
-      }
-    }
-
-    let mismatches: string[] = [];
+  /** The session the response gives the browser: well-formed, next-auth reads it, its claims are the store's. */
+  private async issuedSessionViolations(kind: RouteKind, checked: CheckedExchange): Promise<string[]> {
+    const { setCookies, issued, issuedToken, requestCookies } = checked;
+    const violations: string[] = [];
     if (issued.kind === 'malformed') violations.push(`session cookies: ${issued.problem}`);
     if (issued.kind === 'token') {
       if (!issuedToken) violations.push("sets a session cookie that next-auth's decode refuses");
-      else mismatches = await claimMismatches(this.store, issuedToken);
-      violations.push(...mismatches);
+      else violations.push(...(await claimMismatches(this.store, issuedToken)));
       // Our writes expire every stray next-auth would join, except one no Set-Cookie can name.
       const foreign = kind === 'api' && Object.keys(requestCookies).some((name) => isForeignSessionName(name) && !isWritableCookieName(name));
       if (!foreign && nextAuthJoin(jarAfter(requestCookies, setCookies)) !== issued.token) {
         violations.push("after this response, next-auth's chunk reader does not see the issued token (a stale variant survives)");
       }
     }
-
-    if (response.status >= 400 && setCookies.length > 0) {
-      const sessionCookies = setCookies.filter((cookie) => isSessionCookieName(cookie.name));
-      if (kind === 'next-auth') {
-        if (sessionCookies.length > 0) violations.push(`error ${response.status} sets session cookies`);
-      } else {
-        const onlySession = sessionCookies.length === setCookies.length;
-        const refused =
-          response.status === 401 &&
-          setCookies.every((cookie) => isSessionCookieName(cookie.name) && isExpiration(cookie)) &&
-          authentic.some((token) => typeof token.sub === 'string' && isRefusedBy(before.get(token.sub), token));
-        const reissued =
-          onlySession &&
-          issuedToken !== null &&
-          mismatches.length === 0 &&
-          authentic.some((token) => token.sub === issuedToken.sub && token.sessionVersion !== before.get(String(token.sub))?.sessionVersion);
-        if (!refused && !reissued) violations.push(`error ${response.status} sets cookies (${names.join(', ')})`);
-      }
+    // Ours: a response that touches the session names every variant, so no mix can survive.
+    if (kind === 'api' && setCookies.some((cookie) => isSessionCookieName(cookie.name))) {
+      const leftAlone = variantsLeftAlone(requestCookies, setCookies);
+      if (leftAlone.length > 0) violations.push(`touches the session but neither writes nor expires ${leftAlone.join(', ')}`);
     }
-
-    violations.push(...(await this.sessionBodyMismatches(kind, checked)));
-    violations.push(...(await this.roleChanges()));
     return violations;
   }
 

@@ -185,6 +185,35 @@ export function isRefusedBy(state: SessionState | null | undefined, token: JWT):
   return state.revokedBefore !== null && startedAt < state.revokedBefore;
 }
 
+/**
+ * A session the app ends: the store refuses it, or it names no user at all (the jwt callback
+ * throws for a token without a string `sub`, and an error there ends the session, as in next-auth).
+ * `states` holds the store's answer for each string `sub`, read before the request.
+ */
+export function isEndedByApp(states: ReadonlyMap<string, SessionState | null>, token: JWT): boolean {
+  if (typeof token.sub !== 'string') return true;
+  return isRefusedBy(states.get(token.sub), token);
+}
+
+/** The session toolkit's default budget: every write it makes names `.0` up to `.2` at least. */
+export const MAX_CHUNKS = 3;
+
+/**
+ * The contract of every toolkit response that touches the session (writes it or ends it):
+ * it names, by a write or an expiry, `<name>` and every chunk name up to the budget (or as
+ * many as it writes), and every `<name>*` cookie the request carried that a Set-Cookie can
+ * name, whether or not the request carried the others. Returns the names it left out:
+ * a browser could keep them beside the new ones (two tabs, two responses) and next-auth
+ * would join the mix into garbage.
+ */
+export function variantsLeftAlone(requestCookies: CookieMap, setCookies: SetCookie[]): string[] {
+  const named = new Set(setCookies.map((cookie) => cookie.name));
+  const writtenChunks = setCookies.filter((cookie) => isSessionVariant(cookie.name) && cookie.name !== SESSION_COOKIE && !isExpiration(cookie)).length;
+  const chunkNames = Array.from({ length: Math.max(MAX_CHUNKS, writtenChunks) }, (_, index) => `${SESSION_COOKIE}.${index}`);
+  const carried = Object.keys(requestCookies).filter((name) => isSessionCookieName(name) && isWritableCookieName(name));
+  return [...new Set([SESSION_COOKIE, ...chunkNames, ...carried])].filter((name) => !named.has(name));
+}
+
 function decodeValue(value: string): string {
   try {
     return decodeURIComponent(value);

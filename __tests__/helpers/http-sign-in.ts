@@ -2,9 +2,10 @@ import { CookieJar, setCookiesOf } from './cookie-jar';
 
 /**
  * next-auth's real credentials flow over HTTP against a running app (GET csrf, POST
- * callback). The CSRF token comes back too: next-auth's own update needs it in the body.
+ * callback) with the provider's own fields. The CSRF token comes back too: next-auth's own
+ * update needs it in the body.
  */
-export async function signInOverHttp(baseUrl: string, email: string, password: string): Promise<{ jar: CookieJar; csrfToken: string }> {
+export async function signInWithCredentials(baseUrl: string, fields: Record<string, string>): Promise<{ jar: CookieJar; csrfToken: string }> {
   const jar = new CookieJar();
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   jar.apply(setCookiesOf(csrf.headers));
@@ -12,8 +13,13 @@ export async function signInOverHttp(baseUrl: string, email: string, password: s
   const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
-    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+    body: new URLSearchParams({ ...fields, csrfToken, json: 'true' }),
     redirect: 'manual',
   });
   return { jar: jar.apply(setCookiesOf(response.headers)), csrfToken };
+}
+
+/** Signs in to this app (email + password). */
+export function signInOverHttp(baseUrl: string, email: string, password: string): Promise<{ jar: CookieJar; csrfToken: string }> {
+  return signInWithCredentials(baseUrl, { email, password });
 }

@@ -1,6 +1,6 @@
 import { decode } from 'next-auth/jwt';
 import type { JWT } from 'next-auth/jwt';
-import type { CookieJar, SetCookie } from './cookie-jar';
+import { type CookieJar, type CookieWrites, cookieWritesOf, deletesCookie, type SetCookie } from './cookie-jar';
 import { TEST_SECRET } from './test-env';
 
 export const SESSION_COOKIE = 'next-auth.session-token';
@@ -19,4 +19,18 @@ export async function decodeSessionOf(jar: CookieJar, secret = TEST_SECRET, name
 
 export function sessionSetCookies(setCookies: SetCookie[], name = SESSION_COOKIE): SetCookie[] {
   return setCookies.filter((cookie) => cookie.name.startsWith(name));
+}
+
+/** An expiry: an empty value, a Max-Age of 0 or less, or an Expires in the past (what ends a session cookie). */
+export function isExpiry(cookie: SetCookie): boolean {
+  return deletesCookie(cookie);
+}
+
+/**
+ * A response's session Set-Cookies (`<name>*`), split into written and expired names. Every
+ * write expires every other variant, so tests assert on the two lists rather than on a
+ * count of Set-Cookie headers.
+ */
+export function sessionCookieWritesOf(setCookies: SetCookie[], name = SESSION_COOKIE): CookieWrites {
+  return cookieWritesOf(setCookies, name);
 }

@@ -6,8 +6,11 @@ import * as cartRoute from '@/pages/api/cart';
 import * as revokeRoute from '@/pages/api/session/revoke-all';
 import type { CookieJar } from '../helpers/cookie-jar';
 import { callRoute } from '../helpers/routes';
-import { decodeSessionOf, SESSION_COOKIE, sessionSetCookies } from '../helpers/session-cookie';
+import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';
+
+/** The chunk names a response expires beside an unchunked session (the default budget: 3 chunks). */
+const EVERY_CHUNK_NAME = [`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`, `${SESSION_COOKIE}.2`];
 
 const getCart = (jar: CookieJar) => callRoute(cartRoute, { url: '/api/cart', jar });
 const addToCart = (jar: CookieJar, productId: number) =>
@@ -57,7 +60,8 @@ describe('session version: changes made elsewhere reach the very next request', 
 
       expect(response.status).toBe(200);
       expect(response.headers.get('x-revalidate-session')).toBe('true');
-      expect(sessionSetCookies(response.setCookies)).toHaveLength(1);
+      // One session written (every other variant expired with it), no name twice.
+      expect(sessionCookieWritesOf(response.setCookies)).toEqual({ written: [SESSION_COOKIE], expired: EVERY_CHUNK_NAME, duplicated: [] });
       expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin', cart: { count: 1 } });
       // One projection of the claims (the update after the write), not one more before it.
       expect(userReads).toHaveBeenCalledTimes(1);
@@ -66,15 +70,24 @@ describe('session version: changes made elsewhere reach the very next request', 
     }
   });
 
-  it('a failed write on a stale token still answers with the fresh session', async () => {
+  it('a failed write on a stale token answers without a session; the next request re-issues the fresh claims', async () => {
     const { user, jar, store } = await createUserAndSignIn();
     await store.setRole(user.id, 'admin');
 
     const response = await addToCart(jar, 99_999);
 
+    // An error answer carries no freshly issued session: the browser keeps its old cookie...
     expect(response.status).toBe(404);
-    expect(response.headers.get('x-revalidate-session')).toBe('true');
-    expect(sessionSetCookies(response.setCookies)).toHaveLength(1);
+    expect(response.headers.get('x-revalidate-session')).toBeNull();
+    expect(sessionSetCookies(response.setCookies)).toEqual([]);
+    expect(await decodeSessionOf(jar)).toMatchObject({ role: 'member' });
+
+    const next = await getCart(jar);
+
+    // ...which is still stale, so the next successful request re-issues it from the store.
+    expect(next.status).toBe(200);
+    expect(next.headers.get('x-revalidate-session')).toBe('true');
+    expect(sessionCookieWritesOf(next.setCookies)).toMatchObject({ written: [SESSION_COOKIE], duplicated: [] });
     expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin', cart: { count: 0 } });
   });
 
@@ -104,6 +117,12 @@ describe('revocation', () => {
     for (const cookie of cookies) expect(cookie.value).toBe('');
   }
 
+  /** Our routes end a session by expiring every variant it could be stored under, whatever the request carried. */
+  function expectEveryVariantExpired(setCookies: Parameters<typeof sessionSetCookies>[0]) {
+    expectAllSessionCookiesExpired(setCookies);
+    expect(sessionCookieWritesOf(setCookies)).toEqual({ written: [], expired: [SESSION_COOKIE, ...EVERY_CHUNK_NAME], duplicated: [] });
+  }
+
   it('sign out everywhere: another browser gets 401 and its session cookies expired', async () => {
     const { jar: laptop, signInAgain } = await createUserAndSignIn();
     const phone = await signInAgain();
@@ -115,7 +134,7 @@ describe('revocation', () => {
     const response = await getCart(phone);
 
     expect(response.status).toBe(401);
-    expectAllSessionCookiesExpired(response.setCookies);
+    expectEveryVariantExpired(response.setCookies);
     expect(phone.get(SESSION_COOKIE)).toBeUndefined();
   });
 
@@ -127,7 +146,7 @@ describe('revocation', () => {
     const response = await addToCart(other, 1);
 
     expect(response.status).toBe(401);
-    expectAllSessionCookiesExpired(response.setCookies);
+    expectEveryVariantExpired(response.setCookies);
     expect((await store.getCart(user.id)).count).toBe(0);
   });
 
@@ -170,7 +189,7 @@ describe('revocation', () => {
     const response = await getCart(jar);
 
     expect(response.status).toBe(401);
-    expectAllSessionCookiesExpired(response.setCookies);
+    expectEveryVariantExpired(response.setCookies);
   });
 });
 
@@ -220,9 +239,12 @@ describe('admin role changes', () => {
     const { jar: adminJar } = await createUserAndSignIn('admin');
     const { jar: otherAdminJar, user: otherAdmin } = await createUserAndSignIn('admin');
 
-    await setRole(adminJar, otherAdmin.id, { role: 'member' });
+    expect((await setRole(adminJar, otherAdmin.id, { role: 'member' })).status).toBe(200);
 
     expect((await callRoute(adminUsersRoute, { url: '/api/admin/users', jar: otherAdminJar })).status).toBe(403);
+    // The next ordinary request re-issues the session with the new role.
+    const next = await getCart(otherAdminJar);
+    expect(next.status).toBe(200);
     expect(await decodeSessionOf(otherAdminJar)).toMatchObject({ role: 'member' });
   });
 });

@@ -5,7 +5,7 @@ import * as refreshRoute from '@/pages/api/session/refresh';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import { CookieJar } from '../helpers/cookie-jar';
 import { callRoute, type RouteCall } from '../helpers/routes';
-import { decodeSessionOf, SESSION_COOKIE, sessionTokenOf } from '../helpers/session-cookie';
+import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionTokenOf } from '../helpers/session-cookie';
 import { ALICE, signInAsAlice } from '../helpers/sign-in';
 import { TEST_APP_URL, TEST_SECRET } from '../helpers/test-env';
 
@@ -51,14 +51,21 @@ describe('POST /api/session/refresh', () => {
     expect(await decodeSessionOf(jar)).toMatchObject({ name: 'Changed Elsewhere' });
   });
 
-  it('writes exactly one Set-Cookie per cookie name', async () => {
+  it('writes exactly one Set-Cookie per cookie name: the session, and expiries of the chunk names', async () => {
     const jar = await signInAsAlice();
 
     const response = await refresh({ jar, body: {} });
 
     const names = response.setCookies.map((cookie) => cookie.name);
-    expect(names).toEqual([SESSION_COOKIE]);
-    expect(response.setCookies[0]?.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/' });
+    expect(new Set(names).size).toBe(names.length);
+    // A small session is written whole; every chunk variant is expired, so no mix can survive.
+    expect(sessionCookieWritesOf(response.setCookies)).toEqual({
+      written: [SESSION_COOKIE],
+      expired: [`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`, `${SESSION_COOKIE}.2`],
+      duplicated: [],
+    });
+    expect(names).toHaveLength(4);
+    for (const cookie of response.setCookies) expect(cookie.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/' });
   });
 
   it('answers 405 with Allow: POST for other methods', async () => {

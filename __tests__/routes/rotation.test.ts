@@ -6,7 +6,7 @@ process.env.NEXTAUTH_SECRET = NEW_SECRET;
 process.env.NEXTAUTH_SECRET_PREVIOUS = TEST_SECRET;
 
 import 'next-test-api-route-handler';
-import { decode } from 'next-auth/jwt';
+import { decode, type JWT } from 'next-auth/jwt';
 import { getStore } from '@/lib/db';
 import { createSessionCodec } from '@/lib/session';
 import * as cartRoute from '@/pages/api/cart';
@@ -16,9 +16,12 @@ import { callRoute } from '../helpers/routes';
 import { SESSION_COOKIE } from '../helpers/session-cookie';
 import { ALICE } from '../helpers/sign-in';
 
-async function jarWithOldSecretToken(): Promise<CookieJar> {
+/** Alice's token under the previous secret; `current` adds the store's sessionVersion, so nothing about it is stale. */
+async function jarWithOldSecretToken(options: { current?: boolean } = {}): Promise<CookieJar> {
   const alice = await (await getStore()).findUserByEmail(ALICE.email);
-  const oldToken = createSessionCodec([TEST_SECRET]).encode({ sub: alice?.id, id: alice?.id, email: ALICE.email, name: 'Alice', role: 'member' }, 3600);
+  const claims: JWT = { sub: alice?.id, id: alice?.id, email: ALICE.email, name: 'Alice', role: 'member' };
+  const current: JWT = options.current ? { sessionVersion: alice?.sessionVersion, authTime: Date.now() } : {};
+  const oldToken = createSessionCodec([TEST_SECRET]).encode({ ...claims, ...current }, 3600);
   return new CookieJar().set(SESSION_COOKIE, oldToken);
 }
 
@@ -41,5 +44,18 @@ describe('secret rotation (NEXTAUTH_SECRET_PREVIOUS)', () => {
 
     expect(response.status).toBe(200);
     expect(await decode({ token: jar.get(SESSION_COOKIE), secret: NEW_SECRET })).toMatchObject({ email: ALICE.email });
+  });
+
+  it('re-issues an otherwise current token under the current secret with the same claims', async () => {
+    const jar = await jarWithOldSecretToken({ current: true });
+    const before = await decode({ token: jar.get(SESSION_COOKIE), secret: TEST_SECRET });
+
+    const response = await callRoute(cartRoute, { url: '/api/cart', jar });
+
+    expect(response.status).toBe(200);
+    const reissued = await decode({ token: jar.get(SESSION_COOKIE), secret: NEW_SECRET });
+    expect(reissued).toMatchObject({ sub: before?.sub, email: ALICE.email, sessionVersion: before?.sessionVersion, authTime: before?.authTime });
+    // The same claims, not a re-projection from the store (which would add the cart).
+    expect(reissued).not.toHaveProperty('cart');
   });
 });

@@ -5,7 +5,7 @@ process.env.COOKIE_DOMAIN = 'app.example.com';
 import 'next-test-api-route-handler';
 import * as refreshRoute from '@/pages/api/session/refresh';
 import { callRoute } from '../helpers/routes';
-import { sessionSetCookies } from '../helpers/session-cookie';
+import { isExpiry, sessionCookieWritesOf, sessionSetCookies } from '../helpers/session-cookie';
 import { signInThroughNextAuth, ALICE } from '../helpers/sign-in';
 
 const SECURE_NAME = '__Secure-next-auth.session-token';
@@ -25,17 +25,30 @@ describe('secure mode (NEXTAUTH_URL=https://...)', () => {
     expect(cookie?.attributes).toMatchObject({ secure: true, httponly: true, samesite: 'Lax', path: '/', domain: 'app.example.com' });
   });
 
-  it('updateSession writes the same name and attributes, with Max-Age and Expires', async () => {
+  it('a session update writes the same name and attributes, with Max-Age and Expires', async () => {
     const response = await refreshSignedIn('https://app.example.com');
 
     expect(response.status).toBe(200);
-    const cookies = sessionSetCookies(response.setCookies, SECURE_NAME);
-    expect(cookies).toHaveLength(1);
-    for (const cookie of cookies) {
-      expect(cookie.name.startsWith('__Secure-')).toBe(true);
-      expect(cookie.attributes).toMatchObject({ secure: true, httponly: true, samesite: 'Lax', path: '/', 'max-age': '2592000' });
+    expect(sessionCookieWritesOf(response.setCookies, SECURE_NAME)).toEqual({
+      written: [SECURE_NAME],
+      expired: [`${SECURE_NAME}.0`, `${SECURE_NAME}.1`, `${SECURE_NAME}.2`],
+      duplicated: [],
+    });
+    const written = sessionSetCookies(response.setCookies, SECURE_NAME).filter((cookie) => !isExpiry(cookie));
+    for (const cookie of written) {
+      expect(cookie.attributes).toMatchObject({ secure: true, httponly: true, samesite: 'Lax', path: '/', domain: 'app.example.com', 'max-age': '2592000' });
       const expiresInSeconds = (new Date(String(cookie.attributes.expires)).getTime() - Date.now()) / 1000;
       expect(Math.abs(expiresInSeconds - 2592000)).toBeLessThan(5);
+    }
+  });
+
+  it('expires the other variants with the same Secure, Domain and Path, so the browser matches them', async () => {
+    const response = await refreshSignedIn('https://app.example.com');
+
+    const expiries = sessionSetCookies(response.setCookies, SECURE_NAME).filter(isExpiry);
+    expect(expiries.length).toBeGreaterThan(0);
+    for (const cookie of expiries) {
+      expect(cookie.attributes).toMatchObject({ secure: true, httponly: true, samesite: 'Lax', path: '/', domain: 'app.example.com', 'max-age': '0' });
     }
   });
 

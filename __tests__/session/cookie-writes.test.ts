@@ -1,12 +1,17 @@
 import { CHUNK_SIZE_CHARS } from '@/lib/session/chunks';
-import { resolveSessionCookie } from '@/lib/session/cookie-config';
-import { type CookieWrite, planSessionCookieClears, planSessionCookieWrites } from '@/lib/session/cookie-writes';
+import { type CookieWrite, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
+import { defaultSessionCookie, resolveSessionCookie, type SessionCookie } from '@/lib/session/session-cookie';
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
 const MAX_AGE_SECONDS = 3600;
-const PLAIN = resolveSessionCookie({ secure: false });
-const SECURE = resolveSessionCookie({ secure: true, domain: '.example.com' });
+const MAX_CHUNKS = 3;
 const NAME = 'next-auth.session-token';
+const PLAIN = defaultSessionCookie(false);
+/** As the app configures it: next-auth's secure default plus a Domain (authOptions.cookies.sessionToken). */
+const SECURE: SessionCookie = resolveSessionCookie(
+  { cookies: { sessionToken: { name: `__Secure-${NAME}`, options: { ...defaultSessionCookie(true).options, domain: '.example.com' } } } },
+  true,
+);
 
 function tokenOfLength(length: number): string {
   return 'x'.repeat(length);
@@ -24,60 +29,49 @@ function writtenNames(writes: readonly CookieWrite[]): string[] {
   return writes.filter((write) => write.options.maxAge > 0).map((write) => write.name);
 }
 
-describe('resolveSessionCookie', () => {
-  it("uses next-auth's plain name outside secure mode", () => {
-    expect(PLAIN.name).toBe(NAME);
-  });
-
-  it('prefixes the name with __Secure- in secure mode', () => {
-    expect(SECURE.name).toBe(`__Secure-${NAME}`);
-  });
-});
+/** A write with the defaults that do not matter to a test: the plain cookie, no request cookies, the default budget. */
+function planWrites(input: Partial<Parameters<typeof planSessionCookieWrites>[0]> & { token: string }): CookieWrite[] {
+  return planSessionCookieWrites({ cookie: PLAIN, requestCookieNames: [], maxAgeSeconds: MAX_AGE_SECONDS, maxChunks: MAX_CHUNKS, now: NOW, ...input });
+}
 
 describe('planSessionCookieWrites: attributes', () => {
   it('writes a short token under the bare name with lax, httpOnly, path / and no secure flag', () => {
-    const writes = planSessionCookieWrites({ config: PLAIN, token: 'tok', requestCookieNames: [], maxAgeSeconds: MAX_AGE_SECONDS, now: NOW });
+    const [write] = planWrites({ token: 'tok' });
 
-    expect(writes).toEqual([
-      {
-        name: NAME,
-        value: 'tok',
-        options: { httpOnly: true, sameSite: 'lax', path: '/', secure: false, maxAge: MAX_AGE_SECONDS, expires: new Date(NOW + MAX_AGE_SECONDS * 1000) },
-      },
-    ]);
+    expect(write).toEqual({
+      name: NAME,
+      value: 'tok',
+      options: { httpOnly: true, sameSite: 'lax', path: '/', secure: false, maxAge: MAX_AGE_SECONDS, expires: new Date(NOW + MAX_AGE_SECONDS * 1000) },
+    });
   });
 
   it('sets no domain attribute when none is configured', () => {
-    const [write] = planSessionCookieWrites({ config: PLAIN, token: 'tok', requestCookieNames: [], maxAgeSeconds: MAX_AGE_SECONDS, now: NOW });
-
-    expect(write?.options).not.toHaveProperty('domain');
+    for (const write of planWrites({ token: 'tok' })) expect(write.options).not.toHaveProperty('domain');
   });
 
   it('writes under the __Secure- name with secure and the configured domain in secure mode', () => {
-    const writes = planSessionCookieWrites({ config: SECURE, token: 'tok', requestCookieNames: [], maxAgeSeconds: MAX_AGE_SECONDS, now: NOW });
+    const [write] = planWrites({ cookie: SECURE, token: 'tok' });
 
-    expect(writes).toEqual([
-      {
-        name: `__Secure-${NAME}`,
-        value: 'tok',
-        options: {
-          httpOnly: true,
-          sameSite: 'lax',
-          path: '/',
-          secure: true,
-          domain: '.example.com',
-          maxAge: MAX_AGE_SECONDS,
-          expires: new Date(NOW + MAX_AGE_SECONDS * 1000),
-        },
+    expect(write).toEqual({
+      name: `__Secure-${NAME}`,
+      value: 'tok',
+      options: {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: true,
+        domain: '.example.com',
+        maxAge: MAX_AGE_SECONDS,
+        expires: new Date(NOW + MAX_AGE_SECONDS * 1000),
       },
-    ]);
+    });
   });
 
   it('gives every chunk of a long token the same maxAge and expires', () => {
-    const writes = planSessionCookieWrites({ config: SECURE, token: tokenOfLength(CHUNK_SIZE_CHARS * 2 + 1), requestCookieNames: [], maxAgeSeconds: 120, now: NOW });
+    const writes = planWrites({ cookie: SECURE, token: tokenOfLength(CHUNK_SIZE_CHARS * 2 + 1), maxAgeSeconds: 120 });
 
-    expect(namesOf(writes)).toEqual([`__Secure-${NAME}.0`, `__Secure-${NAME}.1`, `__Secure-${NAME}.2`]);
-    for (const write of writes) {
+    expect(writtenNames(writes)).toEqual([`__Secure-${NAME}.0`, `__Secure-${NAME}.1`, `__Secure-${NAME}.2`]);
+    for (const write of writes.filter((candidate) => candidate.value !== '')) {
       expect(write.options).toMatchObject({ maxAge: 120, expires: new Date(NOW + 120_000), secure: true, domain: '.example.com' });
     }
   });
@@ -85,28 +79,13 @@ describe('planSessionCookieWrites: attributes', () => {
   it('writes chunks whose values concatenate back to the token', () => {
     const token = `${'a'.repeat(CHUNK_SIZE_CHARS)}${'b'.repeat(10)}`;
 
-    const writes = planSessionCookieWrites({ config: PLAIN, token, requestCookieNames: [], maxAgeSeconds: MAX_AGE_SECONDS, now: NOW });
+    const writes = planWrites({ token });
 
     expect(writes.map((write) => write.value).join('')).toBe(token);
   });
-});
 
-describe('planSessionCookieWrites: stale variants', () => {
-  it('expires the .0/.1/.2 chunks and writes the bare name when the token shrinks to one cookie', () => {
-    const writes = planSessionCookieWrites({
-      config: PLAIN,
-      token: 'short',
-      requestCookieNames: [`${NAME}.0`, `${NAME}.1`, `${NAME}.2`],
-      maxAgeSeconds: MAX_AGE_SECONDS,
-      now: NOW,
-    });
-
-    expect(writtenNames(writes)).toEqual([NAME]);
-    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
-  });
-
-  it('expires a stale chunk with an empty value, maxAge 0 and the epoch as expiry, keeping the attributes', () => {
-    const writes = planSessionCookieWrites({ config: SECURE, token: 'short', requestCookieNames: [`__Secure-${NAME}.0`], maxAgeSeconds: MAX_AGE_SECONDS, now: NOW });
+  it('expires with an empty value, maxAge 0 and the epoch as expiry, keeping path, domain and secure', () => {
+    const writes = planWrites({ cookie: SECURE, token: 'short' });
 
     expect(writes[1]).toEqual({
       name: `__Secure-${NAME}.0`,
@@ -114,39 +93,103 @@ describe('planSessionCookieWrites: stale variants', () => {
       options: { httpOnly: true, sameSite: 'lax', path: '/', secure: true, domain: '.example.com', maxAge: 0, expires: new Date(0) },
     });
   });
+});
 
-  it('expires the bare name and .2/.3 when the token needs two chunks and the request carried the bare name plus .0..3', () => {
-    const writes = planSessionCookieWrites({
-      config: PLAIN,
+describe('planSessionCookieWrites: every other variant is expired, whether or not the request carried it', () => {
+  it('expires .0/.1/.2 with an unchunked write, even when the request carried only the bare name', () => {
+    const writes = planWrites({ token: 'short', requestCookieNames: [NAME] });
+
+    expect(writtenNames(writes)).toEqual([NAME]);
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+  });
+
+  it('expires .0/.1/.2 with an unchunked write when the request carried no session cookie at all', () => {
+    const writes = planWrites({ token: 'short', requestCookieNames: [] });
+
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+  });
+
+  it('expires .0 up to .(maxChunks - 1): the budget decides how many chunk names are expired', () => {
+    expect(expiredNames(planWrites({ token: 'short', maxChunks: 5 }))).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}.3`, `${NAME}.4`]);
+    expect(expiredNames(planWrites({ token: 'short', maxChunks: 1 }))).toEqual([`${NAME}.0`]);
+  });
+
+  it('expires the bare name and .2 with a 2-chunk write', () => {
+    const writes = planWrites({ token: tokenOfLength(CHUNK_SIZE_CHARS + 5) });
+
+    expect(writtenNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`]);
+    expect(expiredNames(writes)).toEqual([NAME, `${NAME}.2`]);
+  });
+
+  it('expires only the bare name with a 3-chunk write: every chunk name of the budget is written', () => {
+    const writes = planWrites({ token: tokenOfLength(CHUNK_SIZE_CHARS * 2 + 5) });
+
+    expect(writtenNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+    expect(expiredNames(writes)).toEqual([NAME]);
+  });
+
+  it('expires only the bare name among the indexed ones with a 5-chunk write over a budget of 3', () => {
+    const writes = planWrites({ token: tokenOfLength(CHUNK_SIZE_CHARS * 4 + 5), maxChunks: 3 });
+
+    expect(writtenNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}.3`, `${NAME}.4`]);
+    expect(expiredNames(writes)).toEqual([NAME]);
+  });
+
+  it('expires the .0/.1/.2 chunks the request carried when the token shrinks to one cookie', () => {
+    const writes = planWrites({ token: 'short', requestCookieNames: [`${NAME}.0`, `${NAME}.1`, `${NAME}.2`] });
+
+    expect(writtenNames(writes)).toEqual([NAME]);
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+  });
+
+  it('also expires chunks the request carried beyond the budget', () => {
+    const writes = planWrites({
       token: tokenOfLength(CHUNK_SIZE_CHARS + 5),
       requestCookieNames: [NAME, `${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}.3`],
-      maxAgeSeconds: MAX_AGE_SECONDS,
-      now: NOW,
     });
 
     expect(writtenNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`]);
     expect(expiredNames(writes)).toEqual([NAME, `${NAME}.2`, `${NAME}.3`]);
   });
 
-  it('never both writes and expires the same name', () => {
-    const writes = planSessionCookieWrites({
-      config: PLAIN,
+  it("expires the request's stray cookies that share the session cookie's name", () => {
+    const writes = planWrites({ token: 'short', requestCookieNames: [NAME, `${NAME}.bak`, `${NAME}-old`] });
+
+    expect(writtenNames(writes)).toEqual([NAME]);
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}.bak`, `${NAME}-old`]);
+  });
+
+  it('never both writes and expires the same name, and names each cookie once', () => {
+    const writes = planWrites({
       token: tokenOfLength(CHUNK_SIZE_CHARS * 2 + 5),
       requestCookieNames: [NAME, `${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}.3`, `${NAME}.4`],
-      maxAgeSeconds: MAX_AGE_SECONDS,
-      now: NOW,
     });
 
     expect(new Set(namesOf(writes)).size).toBe(writes.length);
     expect(writtenNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
     expect(expiredNames(writes)).toEqual([NAME, `${NAME}.3`, `${NAME}.4`]);
   });
+});
 
-  it('expires nothing when the request carried exactly the names being written', () => {
-    const writes = planSessionCookieWrites({ config: PLAIN, token: 'short', requestCookieNames: [NAME], maxAgeSeconds: MAX_AGE_SECONDS, now: NOW });
+describe('planSessionEnd', () => {
+  it('expires the bare name and every chunk name of the budget when the request carried none of them', () => {
+    const clears = planSessionEnd({ cookie: PLAIN, requestCookieNames: [], maxChunks: MAX_CHUNKS });
 
-    expect(expiredNames(writes)).toEqual([]);
-    expect(writtenNames(writes)).toEqual([NAME]);
+    expect(namesOf(clears)).toEqual([NAME, `${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+    expect(writtenNames(clears)).toEqual([]);
+  });
+
+  it("adds the request's chunks beyond the budget and its strays, each named once", () => {
+    const clears = planSessionEnd({ cookie: PLAIN, requestCookieNames: [`${NAME}.0`, `${NAME}.4`, `${NAME}.bak`], maxChunks: MAX_CHUNKS });
+
+    expect(namesOf(clears)).toEqual([NAME, `${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}.4`, `${NAME}.bak`]);
+  });
+
+  it("keeps the session cookie's attributes on every expiry", () => {
+    for (const clear of planSessionEnd({ cookie: SECURE, requestCookieNames: [], maxChunks: MAX_CHUNKS })) {
+      expect(clear.value).toBe('');
+      expect(clear.options).toMatchObject({ secure: true, domain: '.example.com', path: '/', maxAge: 0, expires: new Date(0) });
+    }
   });
 });
 
@@ -154,7 +197,7 @@ describe('planSessionCookieClears', () => {
   it('expires every listed name with an empty value, maxAge 0 and the epoch as expiry', () => {
     const names = [NAME, `${NAME}.0`, `${NAME}.1`];
 
-    const clears = planSessionCookieClears({ config: PLAIN, requestCookieNames: names });
+    const clears = planSessionCookieClears({ cookie: PLAIN, names });
 
     expect(namesOf(clears)).toEqual(names);
     for (const clear of clears) {
@@ -164,12 +207,12 @@ describe('planSessionCookieClears', () => {
   });
 
   it('keeps secure and domain on the clears so the browser matches the cookie it holds', () => {
-    const [clear] = planSessionCookieClears({ config: SECURE, requestCookieNames: [`__Secure-${NAME}`] });
+    const [clear] = planSessionCookieClears({ cookie: SECURE, names: [`__Secure-${NAME}`] });
 
     expect(clear?.options).toMatchObject({ secure: true, domain: '.example.com', path: '/' });
   });
 
   it('plans nothing when no name is listed', () => {
-    expect(planSessionCookieClears({ config: PLAIN, requestCookieNames: [] })).toEqual([]);
+    expect(planSessionCookieClears({ cookie: PLAIN, names: [] })).toEqual([]);
   });
 });

@@ -1,32 +1,40 @@
-import type { NextApiRequest, NextApiResponse } from 'next';
-import { deferStaleReissue, endSession, readSession, reissueSessionIfRotated, sessionStates, updateSession } from '../auth';
+import { sessionStates } from '../auth';
+import { assessToken } from '../auth/freshness';
 import { getStore } from '../db';
-import { assessToken } from '../session/freshness';
-import type { SessionUpdate } from '../session/update-session';
+import type { RequestSession, SessionUpdate } from '../session';
 import { RouteError } from './route-error';
 
 export const NOT_SIGNED_IN = 'Not signed in';
 
-/** Maps updateSession's outcome: the new session, or the error to answer. */
+/** Maps an update's outcome: the new session, or the error to answer (a store outage rethrown: 503). */
 export function sessionOrThrow(result: SessionUpdate) {
-  if (result.status === 'no-session') {
-    throw new RouteError(401, NOT_SIGNED_IN, {}, { keepSessionCookies: result.cookies.length > 0 });
+  switch (result.status) {
+    case 'updated':
+      return result.session;
+    case 'no-session':
+      throw new RouteError(401, NOT_SIGNED_IN);
+    case 'invalid-patch':
+      throw new RouteError(400, 'Invalid session patch', { issues: result.issues });
+    case 'unavailable':
+      throw result.error;
   }
-  if (result.status === 'invalid-patch') throw new RouteError(400, 'Invalid session patch', { issues: result.issues });
-  return result.session;
 }
 
 /** The signed-in user and how the token compares with the store; an ended session is refused here. */
-async function checkSession(req: NextApiRequest, res: NextApiResponse): Promise<{ userId: string; verdict: 'fresh' | 'stale' }> {
-  const current = readSession(req);
-  const userId = current?.token.sub;
-  if (!current || !userId) throw new RouteError(401, NOT_SIGNED_IN);
+async function checkSession(session: RequestSession) {
+  const current = await session.read();
+  if (!current) throw new RouteError(401, NOT_SIGNED_IN);
+  const userId = current.token.sub;
+  if (typeof userId !== 'string') {
+    await session.end(); // readable but not ours to use: refused as the update path refuses it
+    throw new RouteError(401, NOT_SIGNED_IN);
+  }
   const verdict = assessToken(current.token, await sessionStates.get(userId));
   if (verdict === 'ended') {
-    await endSession(req, res);
-    throw new RouteError(401, NOT_SIGNED_IN, {}, { keepSessionCookies: true });
+    await session.end();
+    throw new RouteError(401, NOT_SIGNED_IN);
   }
-  return { userId, verdict };
+  return { userId, verdict, rotated: current.rotated };
 }
 
 /**
@@ -37,29 +45,36 @@ async function checkSession(req: NextApiRequest, res: NextApiResponse): Promise<
  *   response with X-Revalidate-Session, so the open page updates;
  * - from a previous secret: re-issued under the current one.
  */
-export async function requireUserId(req: NextApiRequest, res: NextApiResponse): Promise<string> {
-  const { userId, verdict } = await checkSession(req, res);
-  if (verdict === 'stale') sessionOrThrow(await updateSession(req, res));
-  else await reissueSessionIfRotated(req, res);
-  return userId;
+export async function requireUserId(session: RequestSession): Promise<string> {
+  const checked = await checkSession(session);
+  await bringUpToDate(session, checked);
+  return checked.userId;
+}
+
+/** Stale claims re-projected from the store; a token from a previous secret re-issued under the current one. */
+async function bringUpToDate(session: RequestSession, { verdict, rotated }: { verdict: 'fresh' | 'stale'; rotated: boolean }): Promise<void> {
+  if (verdict === 'stale') sessionOrThrow(await session.update());
+  else if (rotated) await session.reissue();
 }
 
 /**
- * For a route that writes and then calls `updateSession` itself: refuses an ended session
+ * For a route that writes and then updates the session itself: refuses an ended session
  * like `requireUserId`, but leaves a stale or rotated token to that one update (which
  * re-reads every claim and encodes under the current secret) instead of issuing twice.
- * Should the write fail, `defineRoute` re-issues a stale token with the error answer.
+ * Should the write fail, the error answer carries no session; the next request re-issues.
  */
-export async function requireUserIdForUpdate(req: NextApiRequest, res: NextApiResponse): Promise<string> {
-  const { userId, verdict } = await checkSession(req, res);
-  if (verdict === 'stale') deferStaleReissue(res);
-  return userId;
+export async function requireUserIdForUpdate(session: RequestSession): Promise<string> {
+  return (await checkSession(session)).userId;
 }
 
-/** An admin, checked against the store (never the token alone), or 403. */
-export async function requireAdmin(req: NextApiRequest, res: NextApiResponse): Promise<string> {
-  const userId = await requireUserId(req, res);
-  const user = await (await getStore()).findUserById(userId);
+/**
+ * An admin, checked against the store (never the token alone), or 403 before any session
+ * is re-issued (an error answer would not carry it anyway).
+ */
+export async function requireAdmin(session: RequestSession): Promise<string> {
+  const checked = await checkSession(session);
+  const user = await (await getStore()).findUserById(checked.userId);
   if (user?.role !== 'admin') throw new RouteError(403, 'Admins only');
-  return userId;
+  await bringUpToDate(session, checked);
+  return checked.userId;
 }

@@ -4,8 +4,6 @@ export class RouteError extends Error {
     readonly status: number,
     message: string,
     readonly details: Record<string, unknown> = {},
-    /** The session cookies written before the error expire a refused session: keep them. */
-    readonly options: { keepSessionCookies?: boolean } = {},
   ) {
     super(message);
     this.name = 'RouteError';

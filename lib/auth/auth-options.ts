@@ -1,11 +1,12 @@
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { z } from 'zod';
-import type { Store } from '../db/store';
+import { StoreUnavailableError, type Store } from '../db/store';
 import type { Env } from '../env';
-import type { SessionCallbacks } from '../session/callbacks';
-import type { SessionConfig } from '../session/config';
+import { createSessionJwt, defaultSessionCookie, encodeWithinBudget, tolerateStoreOutages } from '../session';
 import { redirectWithinSite } from './callback-url';
+import type { SessionCallbacks } from './callbacks';
+import { trimClaims } from './claims';
 import { burnPasswordCheck, verifyPassword } from './password';
 
 const credentialsSchema = z.object({
@@ -15,9 +16,17 @@ const credentialsSchema = z.object({
 
 export interface AuthOptionsDeps {
   env: Env;
-  config: SessionConfig;
   callbacks: SessionCallbacks;
   getStore(): Promise<Store>;
+}
+
+/**
+ * Secure cookies when the app is served over https, and always in production: stricter
+ * than next-auth's own rule (https base URL only), so it is set explicitly below and
+ * next-auth, `getToken` callers and the session toolkit all read it from authOptions.
+ */
+function isSecureCookieMode(appUrl: URL, nodeEnv: string): boolean {
+  return appUrl.protocol === 'https:' || nodeEnv === 'production';
 }
 
 /**
@@ -39,17 +48,20 @@ async function authorizeCredentials(getStore: () => Promise<Store>, input: unkno
   return { id: user.id, name: user.name, email: user.email, role: user.role };
 }
 
-export function createAuthOptions({ env, config, callbacks, getStore }: AuthOptionsDeps): AuthOptions {
+export function createAuthOptions({ env, callbacks, getStore }: AuthOptionsDeps): AuthOptions {
+  const secure = isSecureCookieMode(env.appUrl, env.nodeEnv);
+  const [secret, ...previousSecrets] = env.secrets;
+  const sessionToken = defaultSessionCookie(secure);
   return {
-    secret: env.secrets[0],
-    session: { strategy: 'jwt', maxAge: config.maxAgeSeconds },
-    useSecureCookies: config.cookie.options.secure,
-    cookies: { sessionToken: config.cookie },
+    secret,
+    session: { strategy: 'jwt', maxAge: env.sessionMaxAgeSeconds },
+    useSecureCookies: secure,
+    // next-auth's default cookie, plus the Domain attribute when COOKIE_DOMAIN is set.
+    cookies: { sessionToken: { ...sessionToken, options: { ...sessionToken.options, domain: env.cookieDomain } } },
     jwt: {
-      maxAge: config.maxAgeSeconds,
-      // Our codec: next-auth's format, with the derived key cached and secret rotation.
-      encode: async ({ token }) => config.encodeToken(token ?? {}),
-      decode: async ({ token }) => config.codec.decode(token)?.payload ?? null,
+      maxAge: env.sessionMaxAgeSeconds,
+      // The toolkit's codec on next-auth's own paths too: rotation, and a full cart trimmed to the cookie budget.
+      ...createSessionJwt({ secret, previousSecrets, wrapEncode: (encode) => encodeWithinBudget(encode, { trimClaims }) }),
     },
     providers: [
       CredentialsProvider({
@@ -62,6 +74,12 @@ export function createAuthOptions({ env, config, callbacks, getStore }: AuthOpti
       }),
     ],
     pages: { signIn: '/signin', error: '/signin' },
-    callbacks: { ...callbacks, redirect: redirectWithinSite },
+    callbacks: {
+      // A store outage on next-auth's session reads keeps the token (nobody is signed out by
+      // a database blip); our routes answer 503 through the session toolkit instead.
+      jwt: tolerateStoreOutages(callbacks.jwt, (error) => error instanceof StoreUnavailableError),
+      session: callbacks.session,
+      redirect: redirectWithinSite,
+    },
   };
 }

@@ -1,12 +1,25 @@
+import type { Session, User } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
 import type { SessionState, Store, UserRecord } from '../db/store';
-import { StoreUnavailableError } from '../db/store';
-import type { JwtCallbackParams, SessionCallbacks } from '../session/callbacks';
-import { isReportingStoreErrors, SessionEndedError } from '../session/errors';
-import { assessToken, sessionStartedAt } from '../session/freshness';
-import type { SessionStateReader } from '../session/state-cache';
 import { projectClaims, toSession } from './claims';
+import { assessToken, sessionStartedAt } from './freshness';
+import { SessionEndedError } from './session-ended';
 import { isEmptyPatch, parseSessionPatch } from './session-patch';
+import type { SessionStateReader } from './state-cache';
+
+/** The parameters of next-auth's jwt callback that this policy reads. */
+interface JwtCallbackParams {
+  token: JWT;
+  user?: User;
+  trigger?: 'signIn' | 'signUp' | 'update';
+  session?: unknown;
+}
+
+export interface SessionCallbacks {
+  /** Throws `StoreUnavailableError` on a store outage: wrap it with `tolerateStoreOutages` for next-auth. */
+  jwt(params: JwtCallbackParams): Promise<JWT>;
+  session(params: { session: { expires: string }; token: JWT }): Session;
+}
 
 export interface CallbackDeps {
   getStore(): Promise<Store>;
@@ -75,15 +88,7 @@ export function createSessionCallbacks(deps: CallbackDeps): SessionCallbacks {
   async function jwt({ token, user, trigger, session }: JwtCallbackParams): Promise<JWT> {
     // Sign-in: the claims come from the store, never from the provider's profile.
     if (user) return claimsFromStore(deps, user.id, clock());
-    try {
-      return trigger === 'update' ? await applyUpdate(deps, token, session) : await checkToken(deps, token);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError && !isReportingStoreErrors()) {
-        deps.warn('[session] store unavailable; keeping the current token');
-        return token;
-      }
-      throw error;
-    }
+    return trigger === 'update' ? applyUpdate(deps, token, session) : checkToken(deps, token);
   }
 
   return {

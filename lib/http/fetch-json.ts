@@ -1,5 +1,5 @@
+import { noticeSessionResponse, requestSignOut } from '@/lib/session/client';
 import { HttpError, NetworkError } from './errors';
-import { REVALIDATE_HEADER, reportSignedOut, requestSessionRevalidation } from './session-events';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -15,9 +15,9 @@ async function readBody(response: Response): Promise<unknown> {
 
 /** The one interceptor every response of ours passes through. */
 function interceptResponse(url: string, response: Response): void {
-  if (response.headers.get(REVALIDATE_HEADER) === 'true') void requestSessionRevalidation();
+  void noticeSessionResponse(response);
   // Only our API's 401 means "your session is gone"; next-auth's routes answer for themselves.
-  if (response.status === 401 && url.startsWith('/api/') && !url.startsWith('/api/auth/')) void reportSignedOut();
+  if (response.status === 401 && url.startsWith('/api/') && !url.startsWith('/api/auth/')) void requestSignOut();
 }
 
 /**

@@ -6,7 +6,10 @@
 
 export const CHUNK_SIZE_CHARS = 4096 - 163;
 
-/** Node rejects request headers over 16 KB: three chunks leave room for everything else. */
+/**
+ * The default cookie budget, in chunks. Node rejects request headers over 16 KB: three
+ * chunks leave room for everything else.
+ */
 export const MAX_CHUNKS = 3;
 
 export interface CookieValue {
@@ -27,6 +30,11 @@ export function splitIntoChunks(name: string, value: string): CookieValue[] {
 
 export function countChunks(value: string): number {
   return Math.max(1, Math.ceil(value.length / CHUNK_SIZE_CHARS));
+}
+
+/** Every name a session of up to `chunkCount` chunks can be stored under: `<name>`, `<name>.0` ... */
+export function listCookieVariants(name: string, chunkCount: number): string[] {
+  return [name, ...Array.from({ length: chunkCount }, (_, index) => `${name}.${index}`)];
 }
 
 /**

@@ -1,5 +1,5 @@
-import { splitIntoChunks } from './chunks';
-import type { SessionCookieConfig, SessionCookieOptions } from './cookie-config';
+import { listCookieVariants, splitIntoChunks } from './chunks';
+import type { SessionCookie, SessionCookieOptions } from './session-cookie';
 
 export interface CookieWrite {
   name: string;
@@ -8,36 +8,46 @@ export interface CookieWrite {
 }
 
 /**
- * The cookies that store `token`, plus an expiry for every session-cookie variant the
- * request carried that the new value does not use (stale chunks; `<name>` when now
- * chunked, or `.0..n` when no longer chunked), so reader and browser never see a mix.
+ * The cookies that store `token`, plus an expiry for every other name the session could be
+ * stored under: `<name>` or `.0` ... `.N` up to the chunk budget, whether or not this request
+ * carried them, and the request's stray `<name>*` cookies. Two responses to requests sent
+ * with the same cookie (one chunked, one not) then cannot leave a mix in the browser, which
+ * next-auth would join into garbage and sign the user out.
  */
 export function planSessionCookieWrites(input: {
-  config: SessionCookieConfig;
+  cookie: SessionCookie;
   token: string;
   requestCookieNames: readonly string[];
   maxAgeSeconds: number;
+  maxChunks: number;
   now: number;
 }): CookieWrite[] {
-  const { config, token, requestCookieNames, maxAgeSeconds, now } = input;
+  const { cookie, token, maxAgeSeconds, now } = input;
   const expires = new Date(now + maxAgeSeconds * 1000);
-  const writes: CookieWrite[] = splitIntoChunks(config.name, token).map((chunk) => ({
+  const writes: CookieWrite[] = splitIntoChunks(cookie.name, token).map((chunk) => ({
     ...chunk,
-    options: { ...config.options, maxAge: maxAgeSeconds, expires },
+    options: { ...cookie.options, maxAge: maxAgeSeconds, expires },
   }));
   const written = new Set(writes.map((write) => write.name));
-  const stale = requestCookieNames.filter((name) => !written.has(name));
-  return [...writes, ...planSessionCookieClears({ config, requestCookieNames: stale })];
+  const others = listEveryVariant(cookie.name, Math.max(input.maxChunks, writes.length), input.requestCookieNames);
+  return [...writes, ...planSessionCookieClears({ cookie, names: others.filter((name) => !written.has(name)) })];
 }
 
-/** Expires every listed variant (sign-out, revocation, or stale chunks). */
-export function planSessionCookieClears(input: {
-  config: SessionCookieConfig;
-  requestCookieNames: readonly string[];
-}): CookieWrite[] {
-  return input.requestCookieNames.map((name) => ({
+/** Expiries for every name the session may be stored under (sign-out, refused session). */
+export function planSessionEnd(input: { cookie: SessionCookie; requestCookieNames: readonly string[]; maxChunks: number }): CookieWrite[] {
+  const names = listEveryVariant(input.cookie.name, input.maxChunks, input.requestCookieNames);
+  return planSessionCookieClears({ cookie: input.cookie, names });
+}
+
+/** Expires the listed cookies, with the session cookie's Path and Domain. */
+export function planSessionCookieClears(input: { cookie: SessionCookie; names: readonly string[] }): CookieWrite[] {
+  return input.names.map((name) => ({
     name,
     value: '',
-    options: { ...input.config.options, maxAge: 0, expires: new Date(0) },
+    options: { ...input.cookie.options, maxAge: 0, expires: new Date(0) },
   }));
+}
+
+function listEveryVariant(name: string, chunkCount: number, requestCookieNames: readonly string[]): string[] {
+  return [...new Set([...listCookieVariants(name, chunkCount), ...requestCookieNames])];
 }

@@ -1,32 +1,26 @@
 /**
- * Server-side session toolkit for next-auth v4 (Pages Router). Public API:
+ * Server-side session updates for next-auth v4 (Pages Router), configured by the app's
+ * own `authOptions`. The server entry; the browser's is `./client`.
  *
- * - Codec: `createSessionCodec` — next-auth's JWE format, derived key cached, secret rotation.
- * - Config: `createSessionConfig` — codec + cookie name/attributes + cookie size budget,
- *   one object shared by `authOptions` and the routes.
- * - Cookies: `planSessionCookieWrites` / `planSessionCookieClears` (framework-free) and
- *   `writeSessionCookies` (onto a NextApiResponse, no duplicate headers).
- * - Update: `computeSessionUpdate` (core) and `updateSessionOnResponse` (Next adapter).
+ * - `createSessionUpdater(authOptions, options?)` -> `forRequest(req, res)`: read, update
+ *   (`callbacks.jwt` with trigger "update", exactly as next-auth calls it), reissue, end.
+ * - `tolerateStoreOutages(jwt, isOutage)`: next-auth keeps sessions through a store
+ *   outage; the toolkit answers `unavailable` instead of pretending an update happened.
+ * - `createSessionJwt({ secret, previousSecrets })`: optional `authOptions.jwt` with a cached
+ *   key and secret rotation; `encodeWithinBudget` keeps a token within its cookie budget.
+ * - Lower level, framework-free: the codec, chunking and cookie planning.
  */
+export { createSessionUpdater, type RequestSession, type SessionUpdater } from './session-updater';
+export type { SessionUpdate } from './update-session';
+export type { PatchCheck, PatchIssue, SessionUpdaterOptions } from './settings';
+export type { CurrentSession } from './read-session';
+export { tolerateStoreOutages, type JwtCallback } from './callbacks';
+export { createSessionJwt, DEFAULT_MAX_AGE_SECONDS, type TokenCodec } from './token-codec';
+export { encodeWithinBudget, type SessionBudget } from './budget';
+export { SessionConfigError } from './errors';
+export { REVALIDATE_HEADER } from './revalidate-header';
+
 export { createSessionCodec, CodecConfigError, type SessionCodec, type DecodedToken } from './codec';
-export { createSessionConfig, type SessionConfig, type SessionConfigInput } from './config';
-export {
-  BASE_COOKIE_NAME,
-  isSecureCookieMode,
-  resolveSessionCookie,
-  type SessionCookieConfig,
-  type SessionCookieOptions,
-} from './cookie-config';
 export { CHUNK_SIZE_CHARS, MAX_CHUNKS, joinChunks, splitIntoChunks, type CookieMap } from './chunks';
-export { planSessionCookieClears, planSessionCookieWrites, type CookieWrite } from './cookie-writes';
-export { readSessionToken, type CurrentSession } from './read-session';
-export { computeSessionUpdate, type SessionRuntime, type SessionUpdate } from './update-session';
-export type { JwtCallbackParams, SessionCallbackParams, SessionCallbacks } from './callbacks';
-export { SessionEndedError, isReportingStoreErrors, runReportingStoreErrors } from './errors';
-export {
-  REVALIDATE_HEADER,
-  getRequestSession,
-  reissueIfRotated,
-  updateSessionOnResponse,
-  writeSessionCookies,
-} from './next-adapter';
+export { DEFAULT_SESSION_COOKIE_NAME, defaultSessionCookie, type SessionCookie, type SessionCookieOptions } from './session-cookie';
+export { planSessionCookieWrites, planSessionEnd, type CookieWrite } from './cookie-writes';

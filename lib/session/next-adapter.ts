@@ -1,93 +1,70 @@
 import { setCookie } from 'cookies-next/server';
 import type { NextApiRequest, NextApiResponse } from 'next';
-import type { SessionConfig } from './config';
-import { planSessionCookieWrites, type CookieWrite } from './cookie-writes';
-import { readSessionToken, type CurrentSession } from './read-session';
-import { computeSessionUpdate, type SessionRuntime, type SessionUpdate } from './update-session';
-
-export const REVALIDATE_HEADER = 'X-Revalidate-Session';
-
-const decodedPerRequest = new WeakMap<NextApiRequest, CurrentSession | null>();
-
-/** Decodes the request's session once; later calls in the same request reuse it. */
-export function getRequestSession(req: NextApiRequest, config: SessionConfig): CurrentSession | null {
-  if (!decodedPerRequest.has(req)) decodedPerRequest.set(req, readSessionToken(req.cookies, config));
-  return decodedPerRequest.get(req) ?? null;
-}
+import onHeaders from 'on-headers';
+import type { CookieWrite } from './cookie-writes';
+import { REVALIDATE_HEADER } from './revalidate-header';
 
 function cookieNameOf(setCookieHeader: string): string {
   return setCookieHeader.slice(0, setCookieHeader.indexOf('=')).trim();
 }
 
-/**
- * Writes the planned cookies, keeping every other Set-Cookie already on the response but
- * dropping earlier ones for the same names (e.g. from getServerSession), so the response
- * never carries two headers for one cookie.
- */
-export async function writeSessionCookies(
-  req: NextApiRequest,
-  res: NextApiResponse,
-  writes: readonly CookieWrite[],
-): Promise<void> {
-  if (writes.length === 0) return;
-  const names = new Set(writes.map((write) => write.name));
+function setCookieHeaders(res: NextApiResponse): string[] {
   const existing = res.getHeader('Set-Cookie');
-  const kept = (Array.isArray(existing) ? existing : existing ? [String(existing)] : []).filter(
-    (header) => !names.has(cookieNameOf(header)),
-  );
+  return Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
+}
+
+function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): void {
+  const kept = setCookieHeaders(res).filter((header) => keep(cookieNameOf(header)));
   if (kept.length > 0) res.setHeader('Set-Cookie', kept);
   else res.removeHeader('Set-Cookie');
+}
+
+/**
+ * Writes the planned cookies, keeping every other Set-Cookie already on the response but
+ * dropping earlier ones for the same names (e.g. from getServerSession, or an earlier
+ * update in this request), so the response never carries two headers for one cookie.
+ */
+export async function writeSessionCookies(req: NextApiRequest, res: NextApiResponse, writes: readonly CookieWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const names = new Set(writes.map((write) => write.name));
+  keepSetCookies(res, (name) => !names.has(name));
   for (const write of writes) {
     await setCookie(write.name, write.value, { req, res, ...write.options });
   }
 }
 
-function markFresh(res: NextApiResponse): void {
+/** The browser's copy of the session is stale; the answer is per user. */
+export function markSessionChanged(res: NextApiResponse): void {
   res.setHeader(REVALIDATE_HEADER, 'true');
   res.setHeader('Cache-Control', 'no-store');
 }
 
-/**
- * Decode -> callbacks.jwt(trigger "update") -> encode -> Set-Cookie, plus
- * `X-Revalidate-Session: true` so every tab refetches its session.
- * Does not call getServerSession (which would append a session cookie of its own).
- *
- * @example
- * const result = await updateSession(req, res, { name: 'Alice B.' });
- * if (result.status === 'no-session') return res.status(401).json({ error: 'Not signed in' });
- */
-export async function updateSessionOnResponse(
-  runtime: SessionRuntime,
-  req: NextApiRequest,
-  res: NextApiResponse,
-  patch?: unknown,
-): Promise<SessionUpdate> {
-  const current = getRequestSession(req, runtime.config);
-  const result = await computeSessionUpdate(runtime, req.cookies, current, patch);
-  await writeSessionCookies(req, res, result.cookies);
-  if (result.status === 'updated') markFresh(res);
-  return result;
+/** Keeps the last Set-Cookie of each session-cookie name: the one a browser would keep. */
+function keepLastSessionCookies(res: NextApiResponse, cookieName: string): void {
+  const headers = setCookieHeaders(res);
+  const last = new Map<string, number>();
+  headers.forEach((header, index) => last.set(cookieNameOf(header), index));
+  const kept = headers.filter((header, index) => !cookieNameOf(header).startsWith(cookieName) || last.get(cookieNameOf(header)) === index);
+  if (kept.length < headers.length) res.setHeader('Set-Cookie', kept);
 }
 
 /**
- * A token opened with a previous secret gets re-issued under the current one, with the
- * same claims, so a secret rotation signs no one out.
+ * The toolkit's rules for the answer as it finally goes out, hooked on the response itself
+ * (on-headers) so they hold however the route answers:
+ * - an error answer (status >= 400) must not change the client's session: when
+ *   `issuedSession()` says a session was issued in this request, every session-cookie
+ *   header (`<name>*`) and the revalidate header are taken off (an ended session's
+ *   expiries stay);
+ * - otherwise one header per session-cookie name, even when the route called
+ *   `getServerSession` after an update (it appends a cookie of its own).
  */
-export async function reissueIfRotated(
-  config: SessionConfig,
-  req: NextApiRequest,
-  res: NextApiResponse,
-  current: CurrentSession,
-): Promise<void> {
-  if (current.secretIndex === 0) return;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { iat, exp, jti, ...claims } = current.token;
-  const writes = planSessionCookieWrites({
-    config: config.cookie,
-    token: config.encodeToken(claims),
-    requestCookieNames: current.cookieNames,
-    maxAgeSeconds: config.maxAgeSeconds,
-    now: Date.now(),
+export function settleSessionHeaders(res: NextApiResponse, cookieName: string, issuedSession: () => boolean): void {
+  onHeaders(res, function settle(this: NextApiResponse) {
+    if (this.statusCode >= 400 && issuedSession()) {
+      keepSetCookies(this, (name) => !name.startsWith(cookieName));
+      this.removeHeader(REVALIDATE_HEADER);
+    } else {
+      keepLastSessionCookies(this, cookieName);
+    }
   });
-  await writeSessionCookies(req, res, writes);
 }

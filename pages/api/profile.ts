@@ -1,5 +1,4 @@
 import { defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
-import { updateSession } from '@/lib/auth';
 import { sessionPatchSchema } from '@/lib/auth/session-patch';
 import { getStore } from '@/lib/db';
 import type { UserRecord } from '@/lib/db/store';
@@ -11,21 +10,21 @@ function toProfile(user: UserRecord) {
 }
 
 export default defineRoute({
-  GET: async (req, res) => {
-    const userId = await requireUserId(req, res);
+  GET: async (_req, res, session) => {
+    const userId = await requireUserId(session);
     const user = await (await getStore()).findUserById(userId);
     if (!user) throw new RouteError(401, NOT_SIGNED_IN);
     res.status(200).json({ profile: toProfile(user) });
   },
 
   /** PATCH /api/profile `{ name?, preferences? }`: the store first, then the session. */
-  PATCH: async (req, res) => {
+  PATCH: async (req, res, requestSession) => {
     const body = await readMutationBody(req);
-    const userId = await requireUserIdForUpdate(req, res);
+    const userId = await requireUserIdForUpdate(requestSession);
     const change = sessionPatchSchema.parse(body ?? {});
     const user = await (await getStore()).updateProfile(userId, change);
     if (!user) throw new RouteError(401, NOT_SIGNED_IN);
-    const session = sessionOrThrow(await updateSession(req, res));
+    const session = sessionOrThrow(await requestSession.update());
     res.status(200).json({ profile: toProfile(user), session });
   },
 });

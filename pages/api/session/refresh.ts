@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRoute, readMutationBody, sessionOrThrow } from '@/lib/api';
-import { updateSession } from '@/lib/auth';
 
 export const config = { api: { bodyParser: false } };
 
@@ -12,9 +11,9 @@ const refreshBodySchema = z.strictObject({ data: z.unknown().optional() });
  * re-syncs every claim from the store. An empty body only re-syncs.
  */
 export default defineRoute({
-  POST: async (req, res) => {
+  POST: async (req, res, requestSession) => {
     const body = refreshBodySchema.parse((await readMutationBody(req)) ?? {});
-    const session = sessionOrThrow(await updateSession(req, res, body.data));
+    const session = sessionOrThrow(await requestSession.update(body.data));
     res.status(200).json({ session });
   },
 });

@@ -1,5 +1,5 @@
 import { defineRoute, readMutationBody, requireUserId } from '@/lib/api';
-import { endSession, sessionStates } from '@/lib/auth';
+import { sessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -10,12 +10,12 @@ export const config = { api: { bodyParser: false } };
  * response also expires this browser's cookies.
  */
 export default defineRoute({
-  POST: async (req, res) => {
+  POST: async (req, res, session) => {
     await readMutationBody(req);
-    const userId = await requireUserId(req, res);
+    const userId = await requireUserId(session);
     await (await getStore()).revokeSessions(userId, Date.now());
     sessionStates.forget(userId);
-    await endSession(req, res);
+    await session.end();
     res.status(200).json({ revoked: true });
   },
 });

@@ -12,9 +12,9 @@ const roleChangeSchema = z.strictObject({ role: z.enum(['member', 'admin']) });
  * very next request (any instance) carries the new role.
  */
 export default defineRoute({
-  PATCH: async (req, res) => {
+  PATCH: async (req, res, session) => {
     const body = await readMutationBody(req);
-    await requireAdmin(req, res);
+    await requireAdmin(session);
     const { role } = roleChangeSchema.parse(body ?? {});
     const id = z.string().min(1).max(200).parse(req.query.id);
     const store = await getStore();

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { appEnv, freePort, startApp, startNextServer } from '../helpers/app-server';
+import { FIXTURE_DIR } from '../helpers/build-fixture';
+import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { signInOverHttp, signInWithCredentials } from '../helpers/http-sign-in';
+
+export type Mode = 'http' | 'https';
+
+export interface StartedApp {
+  url: string;
+  secret: string;
+  stop(): Promise<void>;
+}
+
+/** What the contract suite needs from an app: how to start it and drive its session. */
+export interface AppUnderContract {
+  name: string;
+  start(mode: Mode): Promise<StartedApp>;
+  cookieName(mode: Mode): string;
+  signIn(url: string): Promise<CookieJar>;
+  /** A change made through `POST /api/session/refresh`, and how the session shows it. */
+  patch: { data: Record<string, unknown>; shows(session: SessionBody): boolean };
+  /** The app's session callback ran (not next-auth's default shape). */
+  showsSessionCallback(session: SessionBody, token: Record<string, unknown>): boolean;
+  /** Brings the session to just under one cookie; `grow` then chunks it, `shrink` undoes that. */
+  prepareBoundary(url: string, jar: CookieJar): Promise<void>;
+  grow(url: string, jar: CookieJar): Promise<Response>;
+  shrink(url: string, jar: CookieJar): Promise<Response>;
+}
+
+export type SessionBody = { user?: Record<string, unknown>; expires?: string; [key: string]: unknown };
+
+export function send(url: string, jar: CookieJar | null, method: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (jar && jar.names().length > 0) headers.cookie = jar.header();
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(url, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+export const refresh = (url: string, jar: CookieJar | null, data?: unknown) =>
+  send(`${url}/api/session/refresh`, jar, 'POST', data === undefined ? {} : { data });
+
+
+/** This repository's app: store-backed claims, admin roles, a cart that can outgrow one cookie. */
+export const mainApp: AppUnderContract = {
+  name: 'main app',
+  // The public URL only decides the mode here; the tests talk to 127.0.0.1 directly.
+  start: (mode) => startApp(mode === 'https' ? { NEXTAUTH_URL: 'https://app.example.test' } : {}),
+  // `next start` runs in production, where this app's policy forces secure cookies.
+  cookieName: () => '__Secure-next-auth.session-token',
+  signIn: async (url) => (await signInOverHttp(url, 'alice@example.com', 'alice-password')).jar,
+  patch: { data: { name: 'Alice Contract' }, shows: (session) => session.user?.name === 'Alice Contract' },
+  showsSessionCallback: (session, token) => session.user?.id === token.sub && session.user?.role === 'member' && typeof session.cart === 'object',
+  async prepareBoundary(url, jar) {
+    const cart = (await (await send(`${url}/api/cart`, jar, 'GET')).json()) as { items: { productId: number }[] };
+    for (const line of cart.items) await applyTo(jar, send(`${url}/api/cart/${line.productId}`, jar, 'DELETE'));
+    for (let productId = 1; productId <= 240; productId += 1) {
+      await applyTo(jar, send(`${url}/api/cart`, jar, 'POST', { productId, quantity: 1 }));
+      if (jar.names().some((name) => name.endsWith('.0'))) {
+        await applyTo(jar, send(`${url}/api/cart/${productId}`, jar, 'DELETE'));
+        mainAppBoundary.set(url, productId);
+        return;
+      }
+    }
+    throw new Error('the cart never outgrew one cookie');
+  },
+  grow: (url, jar) => send(`${url}/api/cart`, jar, 'POST', { productId: mainAppBoundary.get(url), quantity: 1 }),
+  shrink: (url, jar) => send(`${url}/api/cart/${mainAppBoundary.get(url)}`, jar, 'DELETE'),
+};
+const mainAppBoundary = new Map<string, number>();
+
+/** The adoption fixture: stock next-auth, no database, a custom cookie name, claims only in the token. */
+export const stockApp: AppUnderContract = {
+  name: 'stock app',
+  async start(mode) {
+    const port = await freePort();
+    const env = appEnv(port, { NEXTAUTH_URL: mode === 'https' ? 'https://stock.example.test' : `http://127.0.0.1:${port}` });
+    const server = await startNextServer(FIXTURE_DIR, port, env);
+    return { ...server, secret: env.NEXTAUTH_SECRET as string };
+  },
+  cookieName: (mode) => `${mode === 'https' ? '__Secure-' : ''}stock.session`,
+  signIn: async (url) => (await signInWithCredentials(url, { username: `u${randomBytes(4).toString('hex')}`, password: 'stock-password' })).jar,
+  patch: { data: { note: 'hello from the server' }, shows: (session) => session.note === 'hello from the server' },
+  showsSessionCallback: (session, token) => session.user?.id === token.sub && typeof session.user?.name === 'string' && typeof session.user?.email === 'string',
+  prepareBoundary: async () => undefined, // the note's size decides
+  grow: (url, jar) => refresh(url, jar, { note: 'n'.repeat(3000) }), // two chunks once encrypted
+  shrink: (url, jar) => refresh(url, jar, { note: 'short' }),
+};
+
+/** Awaits a response and carries its Set-Cookie into `jar`, as a browser would. */
+export async function applyTo(jar: CookieJar, pending: Promise<Response>): Promise<Response> {
+  const response = await pending;
+  jar.apply(setCookiesOf(response.headers));
+  return response;
+}

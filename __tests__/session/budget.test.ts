@@ -1,0 +1,121 @@
+import type { JWT } from 'next-auth/jwt';
+import { trimClaims } from '@/lib/auth/claims';
+import { encodeWithinBudget } from '@/lib/session/budget';
+import { countChunks, MAX_CHUNKS } from '@/lib/session/chunks';
+import { createFastTokenCodec, type TokenCodec } from '@/lib/session/token-codec';
+import { TEST_SECRET } from '../helpers/test-env';
+
+const FROZEN_MS = Date.UTC(2030, 0, 1);
+const MAX_AGE_SECONDS = 3600;
+
+function claimsWithCart(lineCount: number): JWT {
+  const items = Array.from({ length: lineCount }, (_, index) => ({ productId: index + 1, quantity: (index % 9) + 1 }));
+  return {
+    sub: 'user-1',
+    id: 'user-1',
+    name: 'Alice',
+    email: 'alice@example.com',
+    role: 'member',
+    preferences: { theme: 'dark', locale: 'en-GB' },
+    sessionVersion: 3,
+    cart: { count: lineCount, totalCents: 123_456, items },
+  };
+}
+
+const codec: TokenCodec = createFastTokenCodec([TEST_SECRET], () => FROZEN_MS);
+
+/** The app's budget: the default chunk count, with the cart lines as the part to drop. */
+function budgetedEncode(warn: (message: string) => void = jest.fn()) {
+  return encodeWithinBudget(codec.encode, { trimClaims }, warn);
+}
+
+async function payloadOf(value: string): Promise<JWT | undefined> {
+  return (await codec.decode(value))?.payload;
+}
+
+describe('encodeWithinBudget: over budget', () => {
+  it('needs far more than MAX_CHUNKS chunks for the untrimmed 2000-line cart (the premise)', async () => {
+    expect(countChunks(await codec.encode(claimsWithCart(2000), MAX_AGE_SECONDS))).toBeGreaterThan(MAX_CHUNKS);
+  });
+
+  it('fits a token with a 2000-line cart into MAX_CHUNKS chunks', async () => {
+    const value = await budgetedEncode()(claimsWithCart(2000), MAX_AGE_SECONDS);
+
+    expect(MAX_CHUNKS).toBe(3);
+    expect(countChunks(value)).toBeLessThanOrEqual(MAX_CHUNKS);
+  });
+
+  it('keeps the cart count and total but drops the items when trimming', async () => {
+    const payload = await payloadOf(await budgetedEncode()(claimsWithCart(2000), MAX_AGE_SECONDS));
+
+    expect(payload?.cart).toEqual({ count: 2000, totalCents: 123_456 });
+    expect(payload?.cart).not.toHaveProperty('items');
+  });
+
+  it('keeps the other claims when trimming', async () => {
+    const payload = await payloadOf(await budgetedEncode()(claimsWithCart(2000), MAX_AGE_SECONDS));
+
+    expect(payload).toMatchObject({ sub: 'user-1', role: 'member', sessionVersion: 3, preferences: { theme: 'dark', locale: 'en-GB' } });
+  });
+
+  it('encodes the trimmed token with the max age it was given', async () => {
+    const payload = await payloadOf(await budgetedEncode()(claimsWithCart(2000), MAX_AGE_SECONDS));
+
+    expect(payload?.iat).toBe(FROZEN_MS / 1000);
+    expect(payload?.exp).toBe(FROZEN_MS / 1000 + MAX_AGE_SECONDS);
+  });
+
+  it('warns exactly once across two over-budget encodes', async () => {
+    const warn = jest.fn();
+    const encode = budgetedEncode(warn);
+
+    await encode(claimsWithCart(2000), MAX_AGE_SECONDS);
+    await encode(claimsWithCart(2500), MAX_AGE_SECONDS);
+
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('(budget 3)'));
+  });
+
+  it('counts against the budget it is given, not the default', async () => {
+    const warn = jest.fn();
+    const encode = encodeWithinBudget(codec.encode, { maxChunks: 1, trimClaims }, warn);
+
+    const value = await encode(claimsWithCart(150), MAX_AGE_SECONDS);
+
+    expect(countChunks(value)).toBe(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('(budget 1)'));
+  });
+
+  it('keeps an over-budget token whole when there is nothing to trim, and still warns', async () => {
+    const warn = jest.fn();
+    const encode = encodeWithinBudget(codec.encode, {}, warn);
+
+    const payload = await payloadOf(await encode(claimsWithCart(2000), MAX_AGE_SECONDS));
+
+    expect(payload?.cart?.items).toHaveLength(2000);
+    expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('encodeWithinBudget: within budget', () => {
+  it('keeps the items of a small cart and does not warn', async () => {
+    const warn = jest.fn();
+
+    const payload = await payloadOf(await budgetedEncode(warn)(claimsWithCart(3), MAX_AGE_SECONDS));
+
+    expect(payload?.cart?.items).toEqual([
+      { productId: 1, quantity: 1 },
+      { productId: 2, quantity: 2 },
+      { productId: 3, quantity: 3 },
+    ]);
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('never calls trimClaims for a token that fits', async () => {
+    const trim = jest.fn(trimClaims);
+
+    await encodeWithinBudget(codec.encode, { trimClaims: trim }, jest.fn())(claimsWithCart(3), MAX_AGE_SECONDS);
+
+    expect(trim).not.toHaveBeenCalled();
+  });
+});

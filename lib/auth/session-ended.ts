@@ -1,0 +1,12 @@
+/**
+ * Thrown by the jwt callback when a token may no longer be used (its user is gone or
+ * disabled, or the session was revoked). next-auth and the session toolkit both answer an
+ * error from the jwt callback by expiring every session cookie: exactly what this wants.
+ */
+export class SessionEndedError extends Error {
+  readonly code = 'ERR_SESSION_ENDED';
+  constructor(readonly reason: 'user-not-found' | 'revoked' | 'no-subject') {
+    super(`Session ended: ${reason}`);
+    this.name = 'SessionEndedError';
+  }
+}

@@ -1,0 +1,100 @@
+import type { NextApiRequest, NextApiResponse } from 'next';
+import type { NextAuthOptions } from 'next-auth';
+import { findSessionCookieNames } from './chunks';
+import { planSessionEnd, type CookieWrite } from './cookie-writes';
+import { markSessionChanged, settleSessionHeaders, writeSessionCookies } from './next-adapter';
+import { readSessionToken, type CurrentSession } from './read-session';
+import { resolveSessionSettings, type SessionSettings, type SessionUpdaterOptions } from './settings';
+import { computeReissue, computeSessionUpdate, type SessionUpdate } from './update-session';
+
+/** One request's session: decoded once, updated any number of times, written onto `res`. */
+export interface RequestSession {
+  /** The request's session token (decoded once; after an update, the token it wrote), or null. */
+  read(): Promise<CurrentSession | null>;
+  /**
+   * Runs `callbacks.jwt({ token, trigger: "update", session: patch })` and
+   * `callbacks.session` as next-auth's update does, writes the cookie(s) and
+   * `X-Revalidate-Session: true`. A second update starts from the token the first wrote.
+   */
+  update(patch?: unknown): Promise<SessionUpdate>;
+  /** Writes the same claims again under the current secret (after a secret rotation). */
+  reissue(): Promise<void>;
+  /** Expires every session-cookie variant: sign-out, or a session the app refuses. */
+  end(): Promise<void>;
+}
+
+export interface SessionUpdater {
+  forRequest(req: NextApiRequest, res: NextApiResponse): RequestSession;
+}
+
+/**
+ * The toolkit, configured by the app's own `authOptions` (cookie name and options,
+ * `useSecureCookies`, secret, max age, `jwt.encode`/`decode`, `callbacks.jwt`/`session`,
+ * `events.session`). Settings are derived on first use, so importing it needs no
+ * environment (a build without secrets works).
+ * @example
+ * export const sessions = createSessionUpdater(authOptions);
+ * // in a route:
+ * const result = await sessions.forRequest(req, res).update({ theme: 'dark' });
+ */
+export function createSessionUpdater(authOptions: NextAuthOptions, options: SessionUpdaterOptions = {}): SessionUpdater {
+  let settings: SessionSettings | undefined;
+  return {
+    forRequest(req, res) {
+      settings ??= resolveSessionSettings(authOptions, options);
+      return openRequestSession(settings, req, res);
+    },
+  };
+}
+
+function openRequestSession(settings: SessionSettings, req: NextApiRequest, res: NextApiResponse): RequestSession {
+  const cookie = settings.cookieFor(req.headers);
+  let current: Promise<CurrentSession | null> | undefined;
+  let lastWrite: 'issued' | 'ended' | undefined;
+  let guarded = false;
+  // Names written earlier in this request count as carried: a later write expires them too.
+  const writtenNames = new Set<string>();
+  const withWritten = (names: readonly string[]) => [...new Set([...names, ...writtenNames])];
+  const carried = (session: CurrentSession): CurrentSession => ({ ...session, cookieNames: withWritten(session.cookieNames) });
+
+  const read = () => (current ??= readSessionToken(req.cookies, cookie, settings.codec));
+
+  async function write(cookies: CookieWrite[], kind: 'issued' | 'ended'): Promise<void> {
+    if (cookies.length === 0) return;
+    if (!guarded) {
+      guarded = true;
+      settleSessionHeaders(res, cookie.name, () => lastWrite === 'issued');
+    }
+    lastWrite = kind;
+    for (const planned of cookies) if (planned.value !== '') writtenNames.add(planned.name);
+    await writeSessionCookies(req, res, cookies);
+  }
+
+  return {
+    read,
+    async update(patch) {
+      const session = await read();
+      const before = session && carried(session);
+      const { result, cookies } = await computeSessionUpdate(settings, { current: before, cookie, patch });
+      if (result.status === 'updated' && before) {
+        await write(cookies, 'issued');
+        markSessionChanged(res);
+        current = Promise.resolve({ token: result.token, rotated: false, cookieNames: before.cookieNames });
+      } else if (result.status === 'no-session' && result.ended) {
+        await write(cookies, 'ended');
+        current = Promise.resolve(null);
+      }
+      return result;
+    },
+    async reissue() {
+      const session = await read();
+      if (session) await write(await computeReissue(settings, carried(session), cookie), 'issued');
+    },
+    async end() {
+      // The request's names whether or not they decode: strays and garbage go too.
+      const requestCookieNames = withWritten(findSessionCookieNames(req.cookies, cookie.name));
+      await write(planSessionEnd({ cookie, requestCookieNames, maxChunks: settings.maxChunks }), 'ended');
+      current = Promise.resolve(null);
+    },
+  };
+}
