@@ -8,6 +8,7 @@ const TOOLKIT_ENTRIES_ONLY = {
       group: ['@/lib/session/*', '!@/lib/session/client', '**/lib/session/*', '!**/lib/session/client', '../session/*', '!../session/client'],
       message: "Import the session toolkit through its entries: '@/lib/session' (server) or '@/lib/session/client' (browser).",
     },
+    { group: ['**/session/testing'], message: "lib/session/testing is the toolkit's test kit: test code only." },
   ],
 };
 

@@ -22,7 +22,7 @@ const config: Config = {
       ...shared,
       displayName: 'server',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/app/', '<rootDir>/__tests__/e2e/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/app/', '<rootDir>/__tests__/e2e/', '<rootDir>/__tests__/fixtures/'],
       setupFiles: ['<rootDir>/__tests__/helpers/test-env.ts'],
     },
     {
@@ -35,7 +35,8 @@ const config: Config = {
     {
       ...shared,
       displayName: 'app',
-      testMatch: ['<rootDir>/__tests__/app/**/*.test.ts'],
+      // The fixture's own tests run here: this project's setup copies lib/session into it.
+      testMatch: ['<rootDir>/__tests__/app/**/*.test.ts', '<rootDir>/__tests__/fixtures/*/__tests__/**/*.test.ts'],
       globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',
     },
     {

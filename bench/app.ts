@@ -7,8 +7,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../__tests__/helpers/app-server';
 import buildApp from '../__tests__/helpers/build-app';
-import { type CookieJar, setCookiesOf } from '../__tests__/helpers/cookie-jar';
 import { signInOverHttp } from '../__tests__/helpers/http-sign-in';
+import type { TestCookieJar } from '../lib/session/testing';
 
 export const SESSION_COOKIE = '__Secure-next-auth.session-token';
 export const CART_LINES = 10;
@@ -20,7 +20,7 @@ export interface BuildOutcome {
 
 export interface SignedInSession {
   url: string;
-  jar: CookieJar;
+  jar: TestCookieJar;
   csrfToken: string;
 }
 
@@ -45,7 +45,7 @@ async function send(session: SignedInSession, pathname: string, init: RequestIni
     redirect: 'manual',
     headers: { ...(init.headers as Record<string, string>), cookie: session.jar.header() },
   });
-  session.jar.apply(setCookiesOf(response.headers));
+  session.jar.apply(response);
   return response;
 }
 

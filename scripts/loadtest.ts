@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type autocannon from 'autocannon';
 import { startApp, type RunningApp } from '../__tests__/helpers/app-server';
 import buildApp from '../__tests__/helpers/build-app';
-import type { CookieJar } from '../__tests__/helpers/cookie-jar';
+import type { TestCookieJar } from '../lib/session/testing';
 import { fillCart, signIn } from '../bench/app';
 import { percentile } from '../bench/stats';
 import { runWindowedLoad } from '../bench/windowed-load';
@@ -26,13 +26,13 @@ function rssMegabytes(pid: number): number {
 }
 
 /** Alice with lines to change under load (PATCH sets a quantity, so 60 s of traffic never hits the 99 limit). */
-async function signInWithCart(app: RunningApp): Promise<CookieJar> {
+async function signInWithCart(app: RunningApp): Promise<TestCookieJar> {
   const session = await signIn(app.url, 'alice@example.com', 'alice-password');
   await fillCart(session, CART_PRODUCTS);
   return session.jar;
 }
 
-function mixedTraffic(jar: CookieJar): autocannon.Request[] {
+function mixedTraffic(jar: TestCookieJar): autocannon.Request[] {
   const headers = { cookie: jar.header(), 'content-type': 'application/json' };
   return [
     { method: 'GET', path: '/api/auth/session', headers },

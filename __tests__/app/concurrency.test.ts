@@ -2,12 +2,13 @@ import { decode, type JWT } from 'next-auth/jwt';
 import request from 'supertest';
 import { createStore, type Store } from '@/lib/db';
 import { type RunningApp, startApp } from '../helpers/app-server';
-import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { setCookiesOf } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { signInOverHttp } from '../helpers/http-sign-in';
 
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
 
-async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
+async function signIn(app: RunningApp, email: string, password: string): Promise<TestCookieJar> {
   return (await signInOverHttp(app.url, email, password)).jar;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appEnv, freePort, startApp, startNextServer } from '../helpers/app-server';
 import { FIXTURE_DIR } from '../helpers/build-fixture';
-import { type CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { signInOverHttp, signInWithCredentials } from '../helpers/http-sign-in';
 
 export type Mode = 'http' | 'https';
@@ -17,27 +17,27 @@ export interface AppUnderContract {
   name: string;
   start(mode: Mode): Promise<StartedApp>;
   cookieName(mode: Mode): string;
-  signIn(url: string): Promise<CookieJar>;
+  signIn(url: string): Promise<TestCookieJar>;
   /** A change made through `POST /api/session/refresh`, and how the session shows it. */
   patch: { data: Record<string, unknown>; shows(session: SessionBody): boolean };
   /** The app's session callback ran (not next-auth's default shape). */
   showsSessionCallback(session: SessionBody, token: Record<string, unknown>): boolean;
   /** Brings the session to just under one cookie; `grow` then chunks it, `shrink` undoes that. */
-  prepareBoundary(url: string, jar: CookieJar): Promise<void>;
-  grow(url: string, jar: CookieJar): Promise<Response>;
-  shrink(url: string, jar: CookieJar): Promise<Response>;
+  prepareBoundary(url: string, jar: TestCookieJar): Promise<void>;
+  grow(url: string, jar: TestCookieJar): Promise<Response>;
+  shrink(url: string, jar: TestCookieJar): Promise<Response>;
 }
 
 export type SessionBody = { user?: Record<string, unknown>; expires?: string; [key: string]: unknown };
 
-export function send(url: string, jar: CookieJar | null, method: string, body?: unknown): Promise<Response> {
+export function send(url: string, jar: TestCookieJar | null, method: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
   if (jar && jar.names().length > 0) headers.cookie = jar.header();
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(url, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-export const refresh = (url: string, jar: CookieJar | null, data?: unknown) =>
+export const refresh = (url: string, jar: TestCookieJar | null, data?: unknown) =>
   send(`${url}/api/session/refresh`, jar, 'POST', data === undefined ? {} : { data });
 
 
@@ -88,8 +88,8 @@ export const stockApp: AppUnderContract = {
 };
 
 /** Awaits a response and carries its Set-Cookie into `jar`, as a browser would. */
-export async function applyTo(jar: CookieJar, pending: Promise<Response>): Promise<Response> {
+export async function applyTo(jar: TestCookieJar, pending: Promise<Response>): Promise<Response> {
   const response = await pending;
-  jar.apply(setCookiesOf(response.headers));
+  jar.apply(response);
   return response;
 }

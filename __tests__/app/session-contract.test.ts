@@ -1,5 +1,6 @@
 import { getToken } from 'next-auth/jwt';
-import { type CookieJar, type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
+import { type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { type AppUnderContract, applyTo, mainApp, type Mode, refresh, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
 
 /**
@@ -23,19 +24,19 @@ describe.each(cases)('session contract: %s, %s mode', (_name, mode, app) => {
   const expiredNames = (setCookies: SetCookie[]) => sessionCookiesOf(setCookies).filter((cookie) => cookie.value === '').map((cookie) => cookie.name);
 
   /** How the jar stores the session: whole, in chunks, both at once (next-auth then signs the user out), or not at all. */
-  function layoutOf(jar: CookieJar): 'whole' | 'chunks' | 'mixed' | 'none' {
+  function layoutOf(jar: TestCookieJar): 'whole' | 'chunks' | 'mixed' | 'none' {
     const names = jar.names().filter((name) => name.startsWith(cookieName));
     const whole = names.includes(cookieName);
     const chunks = names.some((name) => name.startsWith(`${cookieName}.`));
     return whole && chunks ? 'mixed' : whole ? 'whole' : chunks ? 'chunks' : 'none';
   }
 
-  function readWithNextAuth(jar: CookieJar) {
+  function readWithNextAuth(jar: TestCookieJar) {
     const req = { headers: { cookie: jar.header() }, cookies: jar.toObject() };
     return getToken({ req: req as never, secret: server.secret, cookieName, secureCookie: cookieName.startsWith('__Secure-') });
   }
 
-  async function nextAuthSession(jar: CookieJar): Promise<SessionBody> {
+  async function nextAuthSession(jar: TestCookieJar): Promise<SessionBody> {
     return (await (await send(`${server.url}/api/auth/session`, jar, 'GET')).json()) as SessionBody;
   }
 
@@ -132,10 +133,10 @@ describe.each(cases)('session contract: %s, %s mode', (_name, mode, app) => {
       const sent = jar.clone();
 
       // Processed in this order, so the first keeps the request's layout and the second changes it.
-      const same = setCookiesOf((await refresh(server.url, sent)).headers);
-      const changed = setCookiesOf((await (startChunked ? app.shrink(server.url, sent) : app.grow(server.url, sent))).headers);
+      const same = await refresh(server.url, sent);
+      const changed = await (startChunked ? app.shrink(server.url, sent) : app.grow(server.url, sent));
       const arrived = reversed ? [changed, same] : [same, changed];
-      for (const setCookies of arrived) sent.apply(setCookies);
+      for (const response of arrived) sent.apply(response);
 
       expect(['whole', 'chunks']).toContain(layoutOf(sent));
       expect(await readWithNextAuth(sent)).not.toBeNull();

@@ -2,7 +2,8 @@ import { decode } from 'next-auth/jwt';
 import http from 'node:http';
 import request from 'supertest';
 import { type RunningApp, startApp, startAppExpectingFailure } from '../helpers/app-server';
-import { type CookieJar, cookieWritesOf, setCookiesOf } from '../helpers/cookie-jar';
+import { cookieWritesOf, setCookiesOf } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { signInOverHttp } from '../helpers/http-sign-in';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
 
@@ -25,7 +26,7 @@ function postChunked(url: string, cookie: string, pieces: string[]): Promise<{ s
   });
 }
 
-async function signIn(app: RunningApp, email: string, password: string): Promise<CookieJar> {
+async function signIn(app: RunningApp, email: string, password: string): Promise<TestCookieJar> {
   return (await signInOverHttp(app.url, email, password)).jar;
 }
 
@@ -70,7 +71,7 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
     });
     const written = setCookiesOf(patch.headers).find((cookie) => cookie.name === SESSION_COOKIE);
     expect(await decode({ token: written?.value, secret: app.secret })).toMatchObject({ name: 'Alice Whole-App' });
-    jar.apply(setCookiesOf(patch.headers));
+    jar.apply(patch);
 
     const session = await request(app.url).get('/api/auth/session').set('Cookie', jar.header());
     expect(session.body).toMatchObject({ user: { name: 'Alice Whole-App', role: 'member' } });
@@ -82,7 +83,7 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
     const response = await request(app.url).post('/api/cart').set('Cookie', jar.header()).send({ productId: 12, quantity: 3 });
 
     expect(response.status).toBe(200);
-    jar.apply(setCookiesOf(response.headers));
+    jar.apply(response);
     const token = await decode({ token: jar.get(SESSION_COOKIE), secret: app.secret });
     expect(token?.cart).toMatchObject({ count: 3, items: [{ productId: 12, quantity: 3 }] });
   });
@@ -96,12 +97,12 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
     await request(app.url).patch(`/api/admin/users/${aliceId}`).set('Cookie', admin.header()).send({ role: 'admin' }).expect(200);
     const promoted = await request(app.url).get('/api/auth/session').set('Cookie', alice.header());
     expect(promoted.body).toMatchObject({ user: { role: 'admin' } });
-    alice.apply(setCookiesOf(promoted.headers));
+    alice.apply(promoted);
 
     await request(app.url).patch(`/api/admin/users/${aliceId}`).set('Cookie', admin.header()).send({ role: 'member' }).expect(200);
     const demoted = await request(app.url).get('/api/cart').set('Cookie', alice.header());
     expect(demoted.headers['x-revalidate-session']).toBe('true');
-    alice.apply(setCookiesOf(demoted.headers));
+    alice.apply(demoted);
     expect(await decode({ token: alice.get(SESSION_COOKIE), secret: app.secret })).toMatchObject({ role: 'member' });
   });
 

@@ -5,7 +5,8 @@ import { encode } from 'next-auth/jwt';
 import { getServerSession } from 'next-auth/next';
 import { authOptions as mainAuthOptions, sessions as mainSessions } from '@/lib/auth';
 import { createSessionUpdater, type SessionUpdater } from '@/lib/session';
-import { CookieJar, setCookiesOf } from '../helpers/cookie-jar';
+import { setCookiesOf } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { signInAsAlice } from '../helpers/sign-in';
 import { TEST_SECRET } from '../helpers/test-env';
 
@@ -19,13 +20,13 @@ import { TEST_SECRET } from '../helpers/test-env';
 // next-auth types (its build does that), not under this app's augmented ones.
 const { authOptions: stockAuthOptions } = jest.requireActual<{ authOptions: NextAuthOptions }>('../fixtures/stock-app/pages/api/auth/[...nextauth]');
 
-async function stockSignIn(): Promise<CookieJar> {
+async function stockSignIn(): Promise<TestCookieJar> {
   const token = await encode({ token: { sub: 'user-robin', name: 'robin', email: 'robin@stock.test' }, secret: TEST_SECRET });
-  return new CookieJar().set('stock.session', token);
+  return new TestCookieJar().set('stock.session', token);
 }
 
 // The stock app's own wiring (its lib/sessions.ts), on this repository's lib/session.
-const apps: [string, NextAuthOptions, SessionUpdater, string, () => Promise<CookieJar>, Record<string, unknown>][] = [
+const apps: [string, NextAuthOptions, SessionUpdater, string, () => Promise<TestCookieJar>, Record<string, unknown>][] = [
   ['main app', mainAuthOptions, mainSessions, 'next-auth.session-token', signInAsAlice, { name: 'Alice Consent' }],
   ['stock app', stockAuthOptions, createSessionUpdater(stockAuthOptions), 'stock.session', stockSignIn, { note: 'consented' }],
 ];

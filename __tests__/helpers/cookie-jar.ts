@@ -1,4 +1,7 @@
-/** Minimal cookie jar: carries one response's Set-Cookie into the next request, as a browser would. */
+/**
+ * Set-Cookie parsing with every attribute, for tests that assert on attributes. The jar that
+ * carries cookies between requests is the toolkit's own (`TestCookieJar`, lib/session/testing).
+ */
 
 export interface SetCookie {
   name: string;
@@ -56,48 +59,4 @@ export function cookieWritesOf(setCookies: SetCookie[], prefix: string): CookieW
     expired: cookies.filter(deletesCookie).map((cookie) => cookie.name).sort(),
     duplicated: [...new Set(names.filter((name, index) => names.indexOf(name) !== index))],
   };
-}
-
-export class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  apply(setCookies: SetCookie[]): this {
-    for (const cookie of setCookies) {
-      if (deletesCookie(cookie)) this.cookies.delete(cookie.name);
-      else this.cookies.set(cookie.name, cookie.value);
-    }
-    return this;
-  }
-
-  set(name: string, value: string): this {
-    this.cookies.set(name, value);
-    return this;
-  }
-
-  delete(name: string): this {
-    this.cookies.delete(name);
-    return this;
-  }
-
-  get(name: string): string | undefined {
-    return this.cookies.get(name);
-  }
-
-  names(): string[] {
-    return [...this.cookies.keys()];
-  }
-
-  toObject(): Record<string, string> {
-    return Object.fromEntries(this.cookies);
-  }
-
-  clone(): CookieJar {
-    const copy = new CookieJar();
-    for (const [name, value] of this.cookies) copy.set(name, value);
-    return copy;
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
 }

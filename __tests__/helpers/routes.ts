@@ -1,6 +1,7 @@
 import { testApiHandler } from 'next-test-api-route-handler';
 import type { NextApiHandler } from 'next';
-import { CookieJar, type SetCookie, setCookiesOf } from './cookie-jar';
+import { type SetCookie, setCookiesOf } from './cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 
 export interface RouteModule {
   default: NextApiHandler;
@@ -14,7 +15,7 @@ export interface RouteCall {
   headers?: Record<string, string>;
   /** An object is sent as JSON; a string as is. */
   body?: unknown;
-  jar?: CookieJar;
+  jar?: TestCookieJar;
 }
 
 export interface RouteResult {
@@ -53,7 +54,7 @@ export async function callRoute(mod: RouteModule, call: RouteCall): Promise<Rout
         // not JSON: keep the text
       }
       const setCookies = setCookiesOf(response.headers);
-      call.jar?.apply(setCookies);
+      call.jar?.apply(response);
       result = { status: response.status, headers: response.headers, body: parsed, setCookies };
     },
   });

@@ -1,19 +1,19 @@
 import { decode } from 'next-auth/jwt';
 import type { JWT } from 'next-auth/jwt';
-import { type CookieJar, type CookieWrites, cookieWritesOf, deletesCookie, type SetCookie } from './cookie-jar';
+import { type CookieWrites, cookieWritesOf, deletesCookie, type SetCookie } from './cookie-jar';
+import { joinChunks } from '@/lib/session';
+import type { TestCookieJar } from '@/lib/session/testing';
 import { TEST_SECRET } from './test-env';
 
 export const SESSION_COOKIE = 'next-auth.session-token';
 
 /** The session token in the jar, whether stored whole or in `.0`, `.1`, ... chunks. */
-export function sessionTokenOf(jar: CookieJar, name = SESSION_COOKIE): string | undefined {
-  const chunks: string[] = [];
-  for (let index = 0; jar.get(`${name}.${index}`) !== undefined; index += 1) chunks.push(jar.get(`${name}.${index}`) ?? '');
-  return chunks.length > 0 ? chunks.join('') : jar.get(name);
+export function sessionTokenOf(jar: TestCookieJar, name = SESSION_COOKIE): string | undefined {
+  return joinChunks(jar.toObject(), name);
 }
 
 /** Decodes with next-auth's own decode: proves compatibility, not just self-consistency. */
-export async function decodeSessionOf(jar: CookieJar, secret = TEST_SECRET, name = SESSION_COOKIE): Promise<JWT | null> {
+export async function decodeSessionOf(jar: TestCookieJar, secret = TEST_SECRET, name = SESSION_COOKIE): Promise<JWT | null> {
   return decode({ token: sessionTokenOf(jar, name), secret });
 }
 

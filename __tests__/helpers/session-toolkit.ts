@@ -2,7 +2,7 @@ import type { NextApiHandler } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import NextAuth from 'next-auth/next';
 import { encode, type JWT } from 'next-auth/jwt';
-import type { CookieJar } from './cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { callRoute, type RouteCall, type RouteResult } from './routes';
 import { TEST_SECRET } from './test-env';
 
@@ -54,12 +54,12 @@ export function callHandler(handler: NextApiHandler, call: Partial<RouteCall> = 
 }
 
 /** next-auth's own `GET /api/auth/session`, with fresh options each call (its handler mutates `secret`). */
-export function callNextAuthSession(authOptions: NextAuthOptions, jar: CookieJar, headers?: Record<string, string>): Promise<RouteResult> {
+export function callNextAuthSession(authOptions: NextAuthOptions, jar: TestCookieJar, headers?: Record<string, string>): Promise<RouteResult> {
   return callRoute({ default: NextAuth({ ...authOptions }) }, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar, headers });
 }
 
 /** next-auth's own update: `GET /api/auth/csrf`, then `POST /api/auth/session { csrfToken, data }`. */
-export async function callNextAuthUpdate(authOptions: NextAuthOptions, jar: CookieJar, data: unknown): Promise<RouteResult> {
+export async function callNextAuthUpdate(authOptions: NextAuthOptions, jar: TestCookieJar, data: unknown): Promise<RouteResult> {
   const csrf = await callRoute({ default: NextAuth({ ...authOptions }) }, { url: '/api/auth/csrf', params: { nextauth: ['csrf'] }, jar });
   const { csrfToken } = csrf.body as { csrfToken: string };
   return callRoute(

@@ -1,4 +1,4 @@
-import { CookieJar } from './cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { callRoute, type RouteModule, type RouteResult } from './routes';
 
 async function nextAuthRoute(): Promise<RouteModule> {
@@ -9,8 +9,8 @@ async function nextAuthRoute(): Promise<RouteModule> {
 export async function signInThroughNextAuth(
   email: string,
   password: string,
-  jar = new CookieJar(),
-): Promise<{ jar: CookieJar; response: RouteResult }> {
+  jar = new TestCookieJar(),
+): Promise<{ jar: TestCookieJar; response: RouteResult }> {
   const route = await nextAuthRoute();
   const csrf = await callRoute(route, { url: '/api/auth/csrf', params: { nextauth: ['csrf'] }, jar });
   const { csrfToken } = csrf.body as { csrfToken: string };
@@ -28,7 +28,7 @@ export async function signInThroughNextAuth(
 export const ALICE = { email: 'alice@example.com', password: 'alice-password' } as const;
 export const ADMIN = { email: 'admin@example.com', password: 'admin-password' } as const;
 
-export async function signInAsAlice(): Promise<CookieJar> {
+export async function signInAsAlice(): Promise<TestCookieJar> {
   const { jar } = await signInThroughNextAuth(ALICE.email, ALICE.password);
   return jar;
 }

@@ -1,9 +1,9 @@
 import 'next-test-api-route-handler';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
-import { CookieJar } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
 
-async function csrf(jar: CookieJar): Promise<string> {
+async function csrf(jar: TestCookieJar): Promise<string> {
   const response = await callRoute(nextAuthRoute, { url: '/api/auth/csrf', params: { nextauth: ['csrf'] }, jar });
   return (response.body as { csrfToken: string }).csrfToken;
 }
@@ -20,7 +20,7 @@ describe('unusable callback URLs sent to next-auth', () => {
   });
 
   it('in the callback-url cookie: no 500', async () => {
-    const jar = new CookieJar().set('next-auth.callback-url', '://');
+    const jar = new TestCookieJar().set('next-auth.callback-url', '://');
 
     const response = await callRoute(nextAuthRoute, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar });
 
@@ -28,7 +28,7 @@ describe('unusable callback URLs sent to next-auth', () => {
   });
 
   it('in the sign-in body: no 500, and the answer points at the app itself', async () => {
-    const jar = new CookieJar();
+    const jar = new TestCookieJar();
     const csrfToken = await csrf(jar);
 
     const response = await callRoute(nextAuthRoute, {

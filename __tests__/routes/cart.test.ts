@@ -3,21 +3,21 @@ import { getStore } from '@/lib/db';
 import * as cartRoute from '@/pages/api/cart';
 import * as cartLineRoute from '@/pages/api/cart/[productId]';
 import * as productsRoute from '@/pages/api/products';
-import type { CookieJar } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
 import { decodeSessionOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';
 
-function addToCart(jar: CookieJar, body: unknown) {
+function addToCart(jar: TestCookieJar, body: unknown) {
   return callRoute(cartRoute, { url: '/api/cart', method: 'POST', body, jar });
 }
 
-function changeLine(jar: CookieJar, productId: string, method: 'PATCH' | 'DELETE', body?: unknown) {
+function changeLine(jar: TestCookieJar, productId: string, method: 'PATCH' | 'DELETE', body?: unknown) {
   return callRoute(cartLineRoute, { url: `/api/cart/${productId}`, method, params: { productId }, body, jar });
 }
 
 describe('cart routes', () => {
-  let jar: CookieJar;
+  let jar: TestCookieJar;
   beforeEach(async () => {
     jar = await signInAsAlice();
     const cart = await callRoute(cartRoute, { url: '/api/cart', jar });

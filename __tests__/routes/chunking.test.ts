@@ -5,7 +5,7 @@ import { CHUNK_SIZE_CHARS, MAX_CHUNKS } from '@/lib/session';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as cartRoute from '@/pages/api/cart';
 import * as refreshRoute from '@/pages/api/session/refresh';
-import type { CookieJar } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
 import { SESSION_COOKIE, sessionCookieWritesOf, sessionTokenOf } from '../helpers/session-cookie';
 import { ALICE, signInAsAlice } from '../helpers/sign-in';
@@ -26,16 +26,16 @@ async function emptyCartExcept(keep: number): Promise<void> {
   for (const line of cart.items.slice(keep)) await store.setCartQuantity(alice?.id ?? '', line.productId, 0);
 }
 
-function refresh(jar: CookieJar) {
+function refresh(jar: TestCookieJar) {
   return callRoute(refreshRoute, { url: '/api/session/refresh', method: 'POST', body: {}, jar });
 }
 
-function nextAuthGetToken(jar: CookieJar) {
+function nextAuthGetToken(jar: TestCookieJar) {
   return getToken({ req: { headers: { cookie: jar.header() }, cookies: jar.toObject() } as never, secret: TEST_SECRET, secureCookie: false });
 }
 
 describe('session cookie chunking', () => {
-  let jar: CookieJar;
+  let jar: TestCookieJar;
   beforeAll(async () => {
     jar = await signInAsAlice();
   });

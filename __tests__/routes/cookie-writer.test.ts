@@ -2,7 +2,8 @@ import { testApiHandler } from 'next-test-api-route-handler';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { getServerSession } from 'next-auth/next';
 import { authOptions, sessions } from '@/lib/auth';
-import { type CookieJar, setCookiesOf, type SetCookie } from '../helpers/cookie-jar';
+import { setCookiesOf, type SetCookie } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies, sessionTokenOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';
 
@@ -13,7 +14,7 @@ interface Answer {
 }
 
 /** Runs `handler` once with the jar's cookies; the jar takes the answer's Set-Cookie. */
-async function callHandler(jar: CookieJar, handler: (req: NextApiRequest, res: NextApiResponse) => Promise<void>): Promise<Answer> {
+async function callHandler(jar: TestCookieJar, handler: (req: NextApiRequest, res: NextApiResponse) => Promise<void>): Promise<Answer> {
   let answer: Answer | undefined;
   await testApiHandler({
     pagesHandler: handler,
@@ -21,7 +22,7 @@ async function callHandler(jar: CookieJar, handler: (req: NextApiRequest, res: N
     test: async ({ fetch }) => {
       const response = await fetch({ headers: { cookie: jar.header() } });
       answer = { status: response.status, headers: response.headers, cookies: setCookiesOf(response.headers) };
-      jar.apply(answer.cookies);
+      jar.apply(response);
     },
   });
   if (!answer) throw new Error('the handler was not called');

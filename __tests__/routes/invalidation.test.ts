@@ -4,7 +4,7 @@ import * as adminUserRoute from '@/pages/api/admin/users/[id]';
 import * as adminUsersRoute from '@/pages/api/admin/users';
 import * as cartRoute from '@/pages/api/cart';
 import * as revokeRoute from '@/pages/api/session/revoke-all';
-import type { CookieJar } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';
@@ -12,11 +12,11 @@ import { createUserAndSignIn } from '../helpers/sign-in';
 /** The chunk names a response expires beside an unchunked session (the default budget: 3 chunks). */
 const EVERY_CHUNK_NAME = [`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`, `${SESSION_COOKIE}.2`];
 
-const getCart = (jar: CookieJar) => callRoute(cartRoute, { url: '/api/cart', jar });
-const addToCart = (jar: CookieJar, productId: number) =>
+const getCart = (jar: TestCookieJar) => callRoute(cartRoute, { url: '/api/cart', jar });
+const addToCart = (jar: TestCookieJar, productId: number) =>
   callRoute(cartRoute, { url: '/api/cart', method: 'POST', body: { productId, quantity: 1 }, jar });
-const getNextAuthSession = (jar: CookieJar) => callRoute(nextAuthRoute, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar });
-const setRole = (jar: CookieJar, id: string, body: unknown) =>
+const getNextAuthSession = (jar: TestCookieJar) => callRoute(nextAuthRoute, { url: '/api/auth/session', params: { nextauth: ['session'] }, jar });
+const setRole = (jar: TestCookieJar, id: string, body: unknown) =>
   callRoute(adminUserRoute, { url: `/api/admin/users/${id}`, method: 'PATCH', params: { id }, body, jar });
 
 describe('session version: changes made elsewhere reach the very next request', () => {
@@ -100,7 +100,7 @@ describe('session version: changes made elsewhere reach the very next request', 
     await getCart(jar);
     expect(await decodeSessionOf(jar)).toMatchObject({ role: 'admin' });
     // ...then the stale answer arrives last and the browser keeps its old cookie.
-    jar.apply(staleRead.setCookies);
+    jar.apply(staleRead);
     expect(await decodeSessionOf(jar)).toMatchObject({ role: 'member' });
 
     const next = await getCart(jar);

@@ -3,7 +3,7 @@ import { createSessionCodec } from '@/lib/session';
 import { getStore } from '@/lib/db';
 import * as refreshRoute from '@/pages/api/session/refresh';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
-import { CookieJar } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { callRoute, type RouteCall } from '../helpers/routes';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionTokenOf } from '../helpers/session-cookie';
 import { ALICE, signInAsAlice } from '../helpers/sign-in';
@@ -149,7 +149,7 @@ describe('POST /api/session/refresh', () => {
   it('answers 401 for an expired token', async () => {
     const monthAgo = Date.now() - 31 * 24 * 3600 * 1000;
     const stale = createSessionCodec([TEST_SECRET], () => monthAgo).encode({ sub: await aliceId() }, 30 * 24 * 3600);
-    const jar = new CookieJar().set(SESSION_COOKIE, stale);
+    const jar = new TestCookieJar().set(SESSION_COOKIE, stale);
 
     const response = await refresh({ jar, body: {} });
 
@@ -192,7 +192,7 @@ describe('POST /api/session/refresh', () => {
 });
 
 describe("next-auth's own update endpoint (POST /api/auth/session)", () => {
-  async function nextAuthUpdate(jar: CookieJar, data: unknown) {
+  async function nextAuthUpdate(jar: TestCookieJar, data: unknown) {
     const csrf = await callRoute(nextAuthRoute, { url: '/api/auth/csrf', params: { nextauth: ['csrf'] }, jar });
     const { csrfToken } = csrf.body as { csrfToken: string };
     return callRoute(nextAuthRoute, {

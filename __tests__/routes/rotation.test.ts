@@ -11,18 +11,18 @@ import { getStore } from '@/lib/db';
 import { createSessionCodec } from '@/lib/session';
 import * as cartRoute from '@/pages/api/cart';
 import * as refreshRoute from '@/pages/api/session/refresh';
-import { CookieJar } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
 import { SESSION_COOKIE } from '../helpers/session-cookie';
 import { ALICE } from '../helpers/sign-in';
 
 /** Alice's token under the previous secret; `current` adds the store's sessionVersion, so nothing about it is stale. */
-async function jarWithOldSecretToken(options: { current?: boolean } = {}): Promise<CookieJar> {
+async function jarWithOldSecretToken(options: { current?: boolean } = {}): Promise<TestCookieJar> {
   const alice = await (await getStore()).findUserByEmail(ALICE.email);
   const claims: JWT = { sub: alice?.id, id: alice?.id, email: ALICE.email, name: 'Alice', role: 'member' };
   const current: JWT = options.current ? { sessionVersion: alice?.sessionVersion, authTime: Date.now() } : {};
   const oldToken = createSessionCodec([TEST_SECRET]).encode({ ...claims, ...current }, 3600);
-  return new CookieJar().set(SESSION_COOKIE, oldToken);
+  return new TestCookieJar().set(SESSION_COOKIE, oldToken);
 }
 
 describe('secret rotation (NEXTAUTH_SECRET_PREVIOUS)', () => {

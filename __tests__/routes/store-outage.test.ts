@@ -15,13 +15,13 @@ import { getStore } from '@/lib/db';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as cartRoute from '@/pages/api/cart';
 import * as refreshRoute from '@/pages/api/session/refresh';
-import type { CookieJar } from '../helpers/cookie-jar';
+import { type TestCookieJar } from '@/lib/session/testing';
 import { removeFaultPostgres, restartServer, stopServer } from '../helpers/fault-postgres';
 import { callRoute } from '../helpers/routes';
 import { sessionTokenOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';
 
-const addToCart = (jar: CookieJar, productId: number) => callRoute(cartRoute, { url: '/api/cart', method: 'POST', body: { productId, quantity: 1 }, jar });
+const addToCart = (jar: TestCookieJar, productId: number) => callRoute(cartRoute, { url: '/api/cart', method: 'POST', body: { productId, quantity: 1 }, jar });
 
 async function quantityInCart(productId: number): Promise<number> {
   const store = await getStore();

@@ -4,7 +4,7 @@ import type { NextAuthOptions } from 'next-auth';
 import { decode, type JWT } from 'next-auth/jwt';
 import { resolveUpdateCallbacks, tolerateStoreOutages, type JwtCallback } from '@/lib/session/callbacks';
 import { createSessionUpdater } from '@/lib/session/session-updater';
-import { CookieJar } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { SESSION_COOKIE, isExpiry, sessionSetCookies } from '../helpers/session-cookie';
 import { callHandler, callNextAuthSession, callNextAuthUpdate, mintSessionToken } from '../helpers/session-toolkit';
 import { TEST_SECRET } from '../helpers/test-env';
@@ -21,8 +21,8 @@ function optionsWith(overrides: Partial<NextAuthOptions> = {}): NextAuthOptions 
   return { providers: [], logger: { error: jest.fn(), warn: jest.fn(), debug: jest.fn() }, ...overrides };
 }
 
-async function signedInJar(claims: JWT = ANN): Promise<CookieJar> {
-  return new CookieJar().set(SESSION_COOKIE, await mintSessionToken(claims));
+async function signedInJar(claims: JWT = ANN): Promise<TestCookieJar> {
+  return new TestCookieJar().set(SESSION_COOKIE, await mintSessionToken(claims));
 }
 
 /** A route that runs one toolkit update with the JSON body's `patch`, and answers its result. */

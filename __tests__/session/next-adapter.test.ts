@@ -3,7 +3,8 @@ import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { planSessionCookieWrites, type CookieWrite } from '@/lib/session/cookie-writes';
 import { settleSessionHeaders, markSessionChanged, writeSessionCookies } from '@/lib/session/next-adapter';
 import { defaultSessionCookie } from '@/lib/session/session-cookie';
-import { CookieJar, type SetCookie } from '../helpers/cookie-jar';
+import { type SetCookie } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { SESSION_COOKIE } from '../helpers/session-cookie';
 import { callHandler } from '../helpers/session-toolkit';
 
@@ -96,7 +97,7 @@ describe('writeSessionCookies', () => {
   });
 
   it('carries into the next request as one session: a browser jar holds only the new token', async () => {
-    const jar = new CookieJar().set(`${SESSION_COOKIE}.0`, 'old-a').set(`${SESSION_COOKIE}.1`, 'old-b');
+    const jar = new TestCookieJar().set(`${SESSION_COOKIE}.0`, 'old-a').set(`${SESSION_COOKIE}.1`, 'old-b');
 
     await callHandler(
       async (req, res) => {

@@ -4,7 +4,7 @@ import type { NextApiRequest } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
 import { DEFAULT_SESSION_COOKIE_NAME, defaultSessionCookie, resolveSessionCookie } from '@/lib/session/session-cookie';
-import { CookieJar } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import {
   callNextAuthSession,
   mintSessionToken,
@@ -73,7 +73,7 @@ describe('resolveSessionCookie', () => {
     setNextAuthEnv({ NEXTAUTH_URL: 'https://app.example.com' });
     const sessionToken = { name: 'app.sid', options: { sameSite: 'strict' as const, path: '/' } };
     const authOptions: NextAuthOptions = { providers: [], cookies: { sessionToken } };
-    const jar = new CookieJar().set('app.sid', await mintSessionToken({ sub: 'u1' }));
+    const jar = new TestCookieJar().set('app.sid', await mintSessionToken({ sub: 'u1' }));
 
     const [written] = withoutNextAuthHelperCookies((await callNextAuthSession(authOptions, jar)).setCookies);
     const ours = resolveSessionCookie(authOptions, true);

@@ -6,7 +6,8 @@ import { getServerSession } from 'next-auth/next';
 import { decode, encode, getToken, type JWT, type JWTDecodeParams, type JWTEncodeParams } from 'next-auth/jwt';
 import { createSessionUpdater, type RequestSession } from '@/lib/session/session-updater';
 import type { SessionUpdaterOptions } from '@/lib/session/settings';
-import { CookieJar, type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
+import { type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import { SESSION_COOKIE, decodeSessionOf, isExpiry, sessionSetCookies } from '../helpers/session-cookie';
 import {
   callHandler,
@@ -36,15 +37,15 @@ function route(authOptions: NextAuthOptions, script: Script, options?: SessionUp
   return (req, res) => script(sessions.forRequest(req, res), req, res);
 }
 
-async function jarWith(claims: JWT = ANN, name = SESSION_COOKIE, secret = TEST_SECRET): Promise<CookieJar> {
-  return new CookieJar().set(name, await mintSessionToken(claims, secret));
+async function jarWith(claims: JWT = ANN, name = SESSION_COOKIE, secret = TEST_SECRET): Promise<TestCookieJar> {
+  return new TestCookieJar().set(name, await mintSessionToken(claims, secret));
 }
 
 const live = (cookies: readonly SetCookie[]) => cookies.filter((cookie) => !isExpiry(cookie));
 const namesOf = (cookies: readonly SetCookie[]) => cookies.map((cookie) => cookie.name);
 
 /** next-auth's own reader, on the cookies the jar now holds. */
-function getTokenFrom(jar: CookieJar, params: { cookieName?: string; secureCookie?: boolean } = {}) {
+function getTokenFrom(jar: TestCookieJar, params: { cookieName?: string; secureCookie?: boolean } = {}) {
   return getToken({ req: { cookies: jar.toObject(), headers: {} } as unknown as NextApiRequest, secret: TEST_SECRET, ...params });
 }
 

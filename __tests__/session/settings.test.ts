@@ -6,7 +6,7 @@ import { decode } from 'next-auth/jwt';
 import { createSessionUpdater } from '@/lib/session/session-updater';
 import { SessionConfigError } from '@/lib/session/errors';
 import { resolveSessionSettings } from '@/lib/session/settings';
-import { CookieJar } from '../helpers/cookie-jar';
+import { TestCookieJar } from '@/lib/session/testing';
 import {
   callHandler,
   callNextAuthSession,
@@ -53,7 +53,7 @@ async function secretUsedBy(authOptions: NextAuthOptions, candidates: readonly s
 /** The session cookie next-auth's own handler writes back for these options and headers (the oracle). */
 async function cookieNextAuthWrites(authOptions: NextAuthOptions, headers: Record<string, string> = {}) {
   const token = await mintSessionToken({ sub: 'u1', name: 'Ann' });
-  const jar = new CookieJar().set(PLAIN_NAME, token).set(SECURE_NAME, token);
+  const jar = new TestCookieJar().set(PLAIN_NAME, token).set(SECURE_NAME, token);
   const custom = authOptions.cookies?.sessionToken?.name;
   if (custom) jar.set(custom, token);
   const response = await callNextAuthSession(authOptions, jar, headers);
@@ -275,7 +275,7 @@ describe('createSessionUpdater: nothing resolved before first use', () => {
     setNextAuthEnv({ NEXTAUTH_SECRET: undefined, AUTH_SECRET: undefined });
     const handler = handlerOf(optionsWith());
     setNextAuthEnv({ NEXTAUTH_SECRET: TEST_SECRET });
-    const jar = new CookieJar().set(PLAIN_NAME, await mintSessionToken({ sub: 'u1' }));
+    const jar = new TestCookieJar().set(PLAIN_NAME, await mintSessionToken({ sub: 'u1' }));
 
     const response = await callHandler(handler, { jar });
 
