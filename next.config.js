@@ -21,6 +21,32 @@ function contentSecurityPolicy(dev) {
   ].join('; ');
 }
 
+/**
+ * The app's secure-cookie rule (lib/auth/auth-options.ts): an https NEXTAUTH_URL, or
+ * production. Read here from process.env because `headers()` runs when the config is
+ * loaded for `next build` (Next writes its answer into the routes manifest, which `next
+ * start` serves as is) and for `next dev`: a production build (`next build` sets
+ * NODE_ENV=production) always sends HSTS; `next dev` only for an https NEXTAUTH_URL
+ * (.env.local is loaded before the config).
+ */
+function isSecureCookieMode() {
+  return process.env.NODE_ENV === 'production' || /^https:/i.test(process.env.NEXTAUTH_URL ?? '');
+}
+
+/**
+ * Headers beyond the CSP: HTTPS for a year, subdomains too (only in secure-cookie mode,
+ * where the app is served over HTTPS; browsers ignore it over http); no window of another
+ * origin keeps a handle on ours; powerful features the app never uses are off.
+ * @returns {{ key: string, value: string }[]}
+ */
+function httpsAndIsolationHeaders() {
+  return [
+    ...(isSecureCookieMode() ? [{ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] : []),
+    { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+    { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
+  ];
+}
+
 /** @param {string} phase @returns {import('next').NextConfig} */
 module.exports = (phase) => ({
   reactStrictMode: true,
@@ -39,6 +65,7 @@ module.exports = (phase) => ({
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
           { key: 'X-Frame-Options', value: 'DENY' },
+          ...httpsAndIsolationHeaders(),
         ],
       },
       // Per-user answers: never stored by a browser or a shared cache.

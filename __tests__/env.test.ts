@@ -81,16 +81,61 @@ describe('parseEnv', () => {
       expect(env.secrets).toEqual([SECRET]);
     });
 
-    it('seeds demo data in development', () => {
-      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).seedDemoData).toBe(true);
+    it('reads the client IP from the socket, not X-Forwarded-For', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).trustProxy).toBe(false);
     });
 
-    it('does not seed demo data in production', () => {
+    it('allows 10 consecutive sign-in failures per account and IP, and 100 per IP a day', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).signInLimits).toEqual({ maxFailures: 10, maxFailuresPerIpPerDay: 100 });
+    });
+  });
+
+  describe('demo data (known passwords) fails closed', () => {
+    it('does not seed when NODE_ENV and SEED_DEMO_DATA are both unset', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).seedDemoData).toBe(false);
+    });
+
+    it('still treats an unset NODE_ENV as development for everything else', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).nodeEnv).toBe('development');
+    });
+
+    it.each(['development', 'test'])('seeds when NODE_ENV is explicitly %s', (nodeEnv) => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, NODE_ENV: nodeEnv }).seedDemoData).toBe(true);
+    });
+
+    it('does not seed in production', () => {
       expect(parseEnv(production).seedDemoData).toBe(false);
     });
 
-    it('seeds demo data in production when SEED_DEMO_DATA=true', () => {
+    it('seeds in production when SEED_DEMO_DATA=true', () => {
       expect(parseEnv({ ...production, SEED_DEMO_DATA: 'true' }).seedDemoData).toBe(true);
+    });
+
+    it('seeds with SEED_DEMO_DATA=true when NODE_ENV is unset', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, SEED_DEMO_DATA: 'true' }).seedDemoData).toBe(true);
+    });
+  });
+
+  describe('sign-in throttling settings', () => {
+    it('reads X-Forwarded-For when TRUST_PROXY=true', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    });
+
+    it('takes the limits from SIGNIN_MAX_FAILURES and SIGNIN_MAX_FAILURES_PER_IP_PER_DAY', () => {
+      const env = parseEnv({ NEXTAUTH_SECRET: SECRET, SIGNIN_MAX_FAILURES: '3', SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: '40' });
+
+      expect(env.signInLimits).toEqual({ maxFailures: 3, maxFailuresPerIpPerDay: 40 });
+    });
+
+    it.each([
+      ['SIGNIN_MAX_FAILURES', '0'],
+      ['SIGNIN_MAX_FAILURES', 'ten'],
+      ['SIGNIN_MAX_FAILURES_PER_IP_PER_DAY', '-1'],
+      ['TRUST_PROXY', 'yes'],
+    ])('refuses %s=%s, naming it', (name, value) => {
+      const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, [name]: value });
+
+      expect(error.message).toMatch(new RegExp(`^${name} `, 'm'));
     });
   });
 

@@ -26,6 +26,10 @@ const booleanFlag = z
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
+/** Up to a billion: a load measurement may set the limits out of reach (scripts/signin-flood.ts). */
+const countLimit = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000_000).default(fallback));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   NEXTAUTH_SECRET: secretSchema,
@@ -49,6 +53,9 @@ const envSchema = z.object({
   SEED_DEMO_DATA: booleanFlag,
   STORE_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(5000)),
   SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(0)),
+  TRUST_PROXY: booleanFlag,
+  SIGNIN_MAX_FAILURES: countLimit(10),
+  SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: countLimit(100),
 });
 
 export type Env = {
@@ -64,6 +71,14 @@ export type Env = {
   storeTimeoutMs: number;
   /** 0 = check every request against the store. */
   sessionVersionCacheMs: number;
+  /** Read the client IP from X-Forwarded-For (its last address) instead of the socket. */
+  trustProxy: boolean;
+  signInLimits: {
+    /** Consecutive failed sign-ins per account and client IP before the next attempt is refused. */
+    maxFailures: number;
+    /** Failed sign-ins per client IP a day, across all accounts. */
+    maxFailuresPerIpPerDay: number;
+  };
 };
 
 /** Misconfiguration: thrown once at start, with one line per problem naming the variable. */
@@ -73,6 +88,15 @@ export class EnvError extends Error {
     super(problems.join('\n'));
     this.name = 'EnvError';
   }
+}
+
+/**
+ * Demo users come with published passwords, so seeding fails closed: an unset NODE_ENV
+ * still means development everywhere else, but seeds only when someone said so (`next dev`
+ * and jest set NODE_ENV; anything else needs SEED_DEMO_DATA=true).
+ */
+function isExplicitDevOrTest(nodeEnv: string | undefined): boolean {
+  return nodeEnv === 'development' || nodeEnv === 'test';
 }
 
 /** Parses an environment (default: `process.env`). Throws `EnvError` when it is unusable. */
@@ -96,9 +120,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     databaseUrl: raw.DATABASE_URL,
     cookieDomain: raw.COOKIE_DOMAIN,
     sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
-    seedDemoData: raw.SEED_DEMO_DATA || raw.NODE_ENV === 'development',
+    seedDemoData: raw.SEED_DEMO_DATA || isExplicitDevOrTest(source.NODE_ENV),
     sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS,
     storeTimeoutMs: raw.STORE_TIMEOUT_MS,
+    trustProxy: raw.TRUST_PROXY,
+    signInLimits: { maxFailures: raw.SIGNIN_MAX_FAILURES, maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY },
   };
 }
 

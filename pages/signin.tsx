@@ -1,9 +1,16 @@
 import { useRouter } from 'next/router';
-import { signIn } from 'next-auth/react';
 import { type FormEvent, useState } from 'react';
+import { type CredentialsResult, submitCredentials } from '@/lib/auth/submit-credentials';
 import { safeCallbackUrl } from '@/lib/http/safe-callback-url';
 
 const GENERIC_FAILURE = 'Wrong email or password.';
+const UNAVAILABLE = 'Sign-in is unavailable; please retry.';
+
+function messageFor(result: Exclude<CredentialsResult, { status: 'signed-in' }>): string {
+  if (result.status === 'wrong-credentials') return GENERIC_FAILURE;
+  if (result.status === 'throttled') return `Too many attempts, try again in ${result.retryAfterSeconds} s.`;
+  return UNAVAILABLE;
+}
 
 export default function SignIn() {
   const router = useRouter();
@@ -13,23 +20,22 @@ export default function SignIn() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    const target = safeCallbackUrl(router.query.callbackUrl, window.location.origin);
     setPending(true);
     setError(null);
-    const result = await signIn('credentials', {
+    const result = await submitCredentials({
       email: String(form.get('email') ?? ''),
       password: String(form.get('password') ?? ''),
-      redirect: false,
-    }).catch(() => 'unavailable' as const);
-    setPending(false);
-    if (result === 'unavailable') {
-      setError('Sign-in is unavailable; please retry.');
+      callbackUrl: target,
+    });
+    if (result.status !== 'signed-in') {
+      setPending(false);
+      setError(messageFor(result));
       return;
     }
-    if (!result || result.error) {
-      setError(result?.error === 'CredentialsSignin' || !result ? GENERIC_FAILURE : 'Sign-in is unavailable; please retry.');
-      return;
-    }
-    await router.push(safeCallbackUrl(router.query.callbackUrl, window.location.origin));
+    // A full load, as next-auth's own signIn() redirect does: this tab's SessionProvider
+    // then starts from the new session (no public API refreshes it from outside signIn()).
+    window.location.assign(target);
   }
 
   return (

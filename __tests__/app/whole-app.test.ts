@@ -26,6 +26,51 @@ function postChunked(url: string, cookie: string, pieces: string[]): Promise<{ s
   });
 }
 
+interface EndlessPost {
+  status: number;
+  connection: string | undefined;
+  body: string;
+  /** Milliseconds from the answer to the server closing the socket; null if it stayed open. */
+  closedAfterMs: number | null;
+}
+
+/**
+ * POSTs a chunked body that never ends: `first`, then 1 KB every 20 ms until the server
+ * closes the connection (or `giveUpMs` pass). Write errors after the answer are expected
+ * (the server stopped reading).
+ */
+function postEndlessChunked(url: string, cookie: string, first: string, giveUpMs = 5000): Promise<EndlessPost> {
+  return new Promise((resolve, reject) => {
+    const agent = new http.Agent({ keepAlive: true });
+    const req = http.request(url, { method: 'POST', agent, headers: { cookie, 'content-type': 'application/json' } });
+    let answer: Omit<EndlessPost, 'closedAfterMs'> | undefined;
+    let answeredAt = 0;
+    const finish = (closedAfterMs: number | null) => {
+      clearInterval(writer);
+      clearTimeout(giveUp);
+      agent.destroy();
+      if (answer) resolve({ ...answer, closedAfterMs });
+      else reject(new Error('the connection closed without an answer'));
+    };
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        answer = { status: res.statusCode ?? 0, connection: res.headers.connection, body };
+        answeredAt = Date.now();
+      });
+    });
+    req.on('error', () => undefined);
+    req.on('socket', (socket) => socket.on('close', () => finish(answer ? Date.now() - answeredAt : null)));
+    req.write(first);
+    const writer = setInterval(() => {
+      if (!req.destroyed && req.writable) req.write('x'.repeat(1024));
+    }, 20);
+    const giveUp = setTimeout(() => finish(null), giveUpMs);
+  });
+}
+
 async function signIn(app: RunningApp, email: string, password: string): Promise<TestCookieJar> {
   return (await signInOverHttp(app.url, email, password)).jar;
 }
@@ -133,6 +178,20 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
 
     expect(response.status).toBe(413);
     expect(JSON.parse(response.body)).toMatchObject({ error: expect.any(String), limitBytes: 16 * 1024 });
+    expect((await request(app.url).get('/api/health')).status).toBe(200);
+  });
+
+  it('closes the connection after a 413 instead of draining a chunked body that never ends', async () => {
+    const jar = await signIn(app, 'alice@example.com', 'alice-password');
+
+    const response = await postEndlessChunked(`${app.url}/api/session/refresh`, jar.header(), '{"data":{"name":"');
+
+    expect(response.status).toBe(413);
+    expect(response.connection).toBe('close');
+    expect(JSON.parse(response.body)).toMatchObject({ limitBytes: 16 * 1024 });
+    // The server closed the socket while the client was still sending.
+    expect(response.closedAfterMs).not.toBeNull();
+    expect(response.closedAfterMs).toBeLessThan(1000);
     expect((await request(app.url).get('/api/health')).status).toBe(200);
   });
 });

@@ -28,6 +28,33 @@ describe('assessToken', () => {
   });
 });
 
+describe('assessToken: when the session claims to have begun', () => {
+  const now = 1_700_000_000_000;
+  const iat = now / 1000 - 60;
+
+  it('has ended for a session that begins in the future, beyond 15 s of clock skew', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: now + 15_001 }, state(), now)).toBe('ended');
+    expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: now + 15_000 }, state(), now)).toBe('fresh');
+  });
+
+  it('has ended for a session that began after its token was issued (iat), beyond 15 s', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, iat, authTime: iat * 1000 + 15_001 }, state(), now)).toBe('ended');
+    expect(assessToken({ sub: 'u', sessionVersion: 3, iat, authTime: iat * 1000 + 15_000 }, state(), now)).toBe('fresh');
+  });
+
+  it('accepts a sign-in whose iat is the same instant rounded down to seconds', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, iat: Math.floor((now - 1) / 1000), authTime: now - 1 }, state(), now)).toBe('fresh');
+  });
+
+  it('has ended for a token without authTime whose iat lies in the future', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, iat: now / 1000 + 16 }, state(), now)).toBe('ended');
+  });
+
+  it('reads the clock when no time is given', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: Date.now() + 60_000 }, state())).toBe('ended');
+  });
+});
+
 describe('sessionStartedAt', () => {
   it('is the authTime carried over every re-issue', () => {
     expect(sessionStartedAt({ authTime: 1234, iat: 5 })).toBe(1234);

@@ -45,4 +45,65 @@ describe('createSessionStateReader', () => {
     expect(await reader.get('u')).toMatchObject({ sessionVersion: 42 });
     expect(reads()).toBe(0);
   });
+
+  describe('a read that began before forget()', () => {
+    /** A store read the test answers by hand, so a forget() can land while it is in flight. */
+    function slowLoad() {
+      const pending: Array<(value: ReturnType<typeof state>) => void> = [];
+      const load = jest.fn(() => new Promise<ReturnType<typeof state>>((resolve) => pending.push(resolve)));
+      const answer = (value: ReturnType<typeof state>) => pending.shift()?.(value);
+      return { load, answer };
+    }
+
+    it('does not put the old state back into the cache', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      const inFlight = reader.get('u');
+
+      reader.forget('u');
+      answer(state(1));
+      await inFlight;
+      const next = reader.get('u');
+      answer(state(2));
+
+      expect(await next).toMatchObject({ sessionVersion: 2 });
+      expect(load).toHaveBeenCalledTimes(2);
+    });
+
+    it('still answers its own caller with what it read', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      const inFlight = reader.get('u');
+
+      reader.forget('u');
+      answer(state(1));
+
+      expect(await inFlight).toMatchObject({ sessionVersion: 1 });
+    });
+
+    it('leaves reads of other users cached', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      const other = reader.get('v');
+
+      reader.forget('u');
+      answer(state(7));
+      await other;
+
+      expect(await reader.get('v')).toMatchObject({ sessionVersion: 7 });
+      expect(load).toHaveBeenCalledTimes(1);
+    });
+
+    it('caches a read that began after the forget()', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      reader.forget('u');
+      const read = reader.get('u');
+      answer(state(3));
+      await read;
+
+      expect(await reader.get('u')).toMatchObject({ sessionVersion: 3 });
+      expect(load).toHaveBeenCalledTimes(1);
+    });
+  });
 });

@@ -1,15 +1,15 @@
 import type { JWT } from 'next-auth/jwt';
 import { trimClaims } from '@/lib/auth/claims';
 import { encodeWithinBudget } from '@/lib/session/budget';
-import { countChunks, MAX_CHUNKS } from '@/lib/session/chunks';
+import { countChunks, MAX_CHUNKS, splitIntoChunks } from '@/lib/session/chunks';
 import { createFastTokenCodec, type TokenCodec } from '@/lib/session/token-codec';
 import { TEST_SECRET } from '../helpers/test-env';
 
 const FROZEN_MS = Date.UTC(2030, 0, 1);
 const MAX_AGE_SECONDS = 3600;
 
-function claimsWithCart(lineCount: number): JWT {
-  const items = Array.from({ length: lineCount }, (_, index) => ({ productId: index + 1, quantity: (index % 9) + 1 }));
+function claimsWithCart(lineCount: number, quantityOf = (index: number) => (index % 9) + 1): JWT {
+  const items = Array.from({ length: lineCount }, (_, index) => ({ productId: index + 1, quantity: quantityOf(index) }));
   return {
     sub: 'user-1',
     id: 'user-1',
@@ -20,6 +20,17 @@ function claimsWithCart(lineCount: number): JWT {
     sessionVersion: 3,
     cart: { count: lineCount, totalCents: 123_456, items },
   };
+}
+
+/** The longest session cookie name next-auth uses (secure mode). */
+const SECURE_NAME = '__Secure-next-auth.session-token';
+const COOKIE_BUDGET_BYTES = 6144;
+
+/** What a browser sends for the session: `name=value` of every chunk, joined by `; `. */
+function cookieHeaderBytes(value: string, name = SECURE_NAME): number {
+  return splitIntoChunks(name, value)
+    .map((chunk) => `${chunk.name}=${chunk.value}`)
+    .join('; ').length;
 }
 
 const codec: TokenCodec = createFastTokenCodec([TEST_SECRET], () => FROZEN_MS);
@@ -73,7 +84,7 @@ describe('encodeWithinBudget: over budget', () => {
     await encode(claimsWithCart(2500), MAX_AGE_SECONDS);
 
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('(budget 3)'));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('(budget 3 chunks'));
   });
 
   it('counts against the budget it is given, not the default', async () => {
@@ -83,7 +94,7 @@ describe('encodeWithinBudget: over budget', () => {
     const value = await encode(claimsWithCart(150), MAX_AGE_SECONDS);
 
     expect(countChunks(value)).toBe(1);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining('(budget 1)'));
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('(budget 1 chunks'));
   });
 
   it('keeps an over-budget token whole when there is nothing to trim, and still warns', async () => {
@@ -94,6 +105,60 @@ describe('encodeWithinBudget: over budget', () => {
 
     expect(payload?.cart?.items).toHaveLength(2000);
     expect(warn).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('encodeWithinBudget: Cookie header bytes', () => {
+  const fullCart = () => claimsWithCart(240, () => 99);
+
+  it('needs more than 6 KB of Cookie header for an untrimmed 240-line cart of 99 each (the premise)', async () => {
+    expect(cookieHeaderBytes(await codec.encode(fullCart(), MAX_AGE_SECONDS))).toBeGreaterThan(COOKIE_BUDGET_BYTES);
+  });
+
+  it('trims a 240-line cart of 99 each to at most 6144 bytes of Cookie header', async () => {
+    const value = await budgetedEncode()(fullCart(), MAX_AGE_SECONDS);
+
+    expect(cookieHeaderBytes(value)).toBeLessThanOrEqual(COOKIE_BUDGET_BYTES);
+  });
+
+  it('keeps the count and total of the trimmed full cart', async () => {
+    const payload = await payloadOf(await budgetedEncode()(fullCart(), MAX_AGE_SECONDS));
+
+    expect(payload?.cart).toEqual({ count: 240, totalCents: 123_456 });
+  });
+
+  it('counts the cookie name it is given against the byte budget', async () => {
+    const value = await codec.encode(claimsWithCart(40), MAX_AGE_SECONDS);
+    const maxCookieBytes = cookieHeaderBytes(value, 'short');
+    const encodeAs = (cookieName: string) => encodeWithinBudget(codec.encode, { maxCookieBytes, cookieName, trimClaims }, jest.fn());
+
+    expect((await payloadOf(await encodeAs('short')(claimsWithCart(40), MAX_AGE_SECONDS)))?.cart?.items).toHaveLength(40);
+    expect((await payloadOf(await encodeAs('longer')(claimsWithCart(40), MAX_AGE_SECONDS)))?.cart).not.toHaveProperty('items');
+  });
+
+  it('counts every chunk name and the "; " between chunks', async () => {
+    const value = await codec.encode(claimsWithCart(110), MAX_AGE_SECONDS);
+    expect(countChunks(value)).toBe(2);
+    const exact = cookieHeaderBytes(value);
+    const encodeWithin = (maxCookieBytes: number) => encodeWithinBudget(codec.encode, { maxCookieBytes, trimClaims }, jest.fn());
+
+    expect((await payloadOf(await encodeWithin(exact)(claimsWithCart(110), MAX_AGE_SECONDS)))?.cart?.items).toHaveLength(110);
+    expect((await payloadOf(await encodeWithin(exact - 1)(claimsWithCart(110), MAX_AGE_SECONDS)))?.cart).not.toHaveProperty('items');
+  });
+
+  it('measures with the secure cookie name when it is given none', async () => {
+    const value = await codec.encode(claimsWithCart(40), MAX_AGE_SECONDS);
+    const encode = encodeWithinBudget(codec.encode, { maxCookieBytes: cookieHeaderBytes(value, SECURE_NAME) - 1, trimClaims }, jest.fn());
+
+    expect((await payloadOf(await encode(claimsWithCart(40), MAX_AGE_SECONDS)))?.cart).not.toHaveProperty('items');
+  });
+
+  it('names the bytes and the byte budget in its warning', async () => {
+    const warn = jest.fn();
+
+    await budgetedEncode(warn)(fullCart(), MAX_AGE_SECONDS);
+
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/\d+ bytes of Cookie header \(budget 3 chunks, 6144 bytes\)/));
   });
 });
 

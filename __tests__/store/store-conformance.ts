@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../../lib/auth/password';
 import { CATALOG_SIZE, DEMO_USERS, demoProduct, seedDemoData } from '../../lib/db/seed';
-import { MAX_LINE_QUANTITY, type NewUser, type Store, type UserRecord } from '../../lib/db/store';
+import { type KeyedWrites, MAX_LINE_QUANTITY, type NewUser, type Store, type UserRecord } from '../../lib/db/store';
 
 /**
  * The one suite both stores must pass (lucia's adapter-test does the same for its
@@ -297,6 +297,128 @@ export function describeStoreConformance(label: string, openStore: () => Promise
       });
     });
 
+    describe('applyOnce (Idempotency-Key)', () => {
+      const HOUR_MS = 60 * 60 * 1000;
+      const claimFor = (userId: string, key = randomUUID(), requestHash = 'request-a') => ({ userId, key, requestHash, expiresAtMs: Date.now() + HOUR_MS });
+
+      it('runs the write once; the same claim again replays its outcome without running it', async () => {
+        const user = await createTestUser();
+        const claim = claimFor(user.id);
+
+        const first = await store.applyOnce(claim, (writes) => writes.addToCart(user.id, 21, 1));
+        const again = await store.applyOnce(claim, (writes) => writes.addToCart(user.id, 21, 1));
+
+        expect(first).toEqual({ status: 'applied', outcome: 'added' });
+        expect(again).toEqual({ status: 'replayed', outcome: 'added', answer: null });
+        expect(await quantityInCart(user.id, 21)).toBe(1);
+        expect(await sessionVersionOf(user.id)).toBe(user.sessionVersion + 1);
+      });
+
+      it('replays the first answer recorded for the key', async () => {
+        const user = await createTestUser();
+        const claim = claimFor(user.id);
+        await store.applyOnce(claim, (writes) => writes.setCartQuantity(user.id, 22, 1));
+
+        await store.recordAnswer(user.id, claim.key, { status: 200, body: { first: true } });
+        await store.recordAnswer(user.id, claim.key, { status: 200, body: { first: false } });
+
+        await expect(store.applyOnce(claim, (writes) => writes.setCartQuantity(user.id, 22, 1))).resolves.toEqual({
+          status: 'replayed',
+          outcome: 'not-in-cart',
+          answer: { status: 200, body: { first: true } },
+        });
+      });
+
+      it('hands back a profile outcome as it was stored', async () => {
+        const user = await createTestUser();
+        const claim = claimFor(user.id);
+
+        const first = await store.applyOnce(claim, (writes) => writes.updateProfile(user.id, { name: 'Renamed Once' }));
+        const again = await store.applyOnce(claim, (writes) => writes.updateProfile(user.id, { name: 'Renamed Once' }));
+
+        const renamed = { id: user.id, name: 'Renamed Once', sessionVersion: user.sessionVersion + 1 };
+        expect(first).toMatchObject({ status: 'applied', outcome: renamed });
+        expect(again).toMatchObject({ status: 'replayed', outcome: renamed, answer: null });
+        expect(await sessionVersionOf(user.id)).toBe(user.sessionVersion + 1);
+      });
+
+      it('refuses the key for a different request (key-reused) and runs nothing', async () => {
+        const user = await createTestUser();
+        const key = randomUUID();
+        await store.applyOnce(claimFor(user.id, key, 'request-a'), (writes) => writes.addToCart(user.id, 23, 1));
+        const write = jest.fn((writes: KeyedWrites) => writes.addToCart(user.id, 23, 1));
+
+        await expect(store.applyOnce(claimFor(user.id, key, 'request-b'), write)).resolves.toEqual({ status: 'key-reused' });
+
+        expect(write).not.toHaveBeenCalled();
+        expect(await quantityInCart(user.id, 23)).toBe(1);
+      });
+
+      it('keeps keys per user: the same key of another user runs that user\'s write', async () => {
+        const [first, second] = [await createTestUser(), await createTestUser()];
+        const key = randomUUID();
+        await store.applyOnce(claimFor(first.id, key), (writes) => writes.addToCart(first.id, 24, 1));
+
+        await expect(store.applyOnce(claimFor(second.id, key), (writes) => writes.addToCart(second.id, 24, 1))).resolves.toEqual({ status: 'applied', outcome: 'added' });
+
+        expect(await quantityInCart(second.id, 24)).toBe(1);
+      });
+
+      it('forgets a key once it has expired, so it applies afresh', async () => {
+        const user = await createTestUser();
+        const claim = claimFor(user.id);
+        await store.applyOnce(claim, (writes) => writes.addToCart(user.id, 25, 1));
+        const now = Date.now();
+        const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 2 * HOUR_MS);
+
+        try {
+          const later = await store.applyOnce({ ...claim, expiresAtMs: now + 3 * HOUR_MS }, (writes) => writes.addToCart(user.id, 25, 1));
+          expect(later).toEqual({ status: 'applied', outcome: 'added' });
+        } finally {
+          clock.mockRestore();
+        }
+        expect(await quantityInCart(user.id, 25)).toBe(2);
+      });
+
+      it('records nothing when the write fails: the key and the write roll back together', async () => {
+        const user = await createTestUser();
+        const claim = claimFor(user.id);
+
+        await expect(
+          store.applyOnce(claim, async (writes) => {
+            await writes.addToCart(user.id, 26, 1);
+            throw new Error('the write failed after its first statement');
+          }),
+        ).rejects.toThrow();
+
+        expect(await quantityInCart(user.id, 26)).toBeUndefined();
+        await expect(store.applyOnce(claim, (writes) => writes.addToCart(user.id, 26, 1))).resolves.toEqual({ status: 'applied', outcome: 'added' });
+      });
+
+      it('runs the write once for two concurrent calls with one key', async () => {
+        const user = await createTestUser();
+        const claim = claimFor(user.id);
+
+        const results = await Promise.all([1, 2].map(() => store.applyOnce(claim, (writes) => writes.addToCart(user.id, 27, 1))));
+
+        expect(results.map((result) => result.status).sort()).toEqual(['applied', 'replayed']);
+        expect(await quantityInCart(user.id, 27)).toBe(1);
+      });
+
+      it('runs two keyed profile changes of one user at once, one after the other', async () => {
+        const user = await createTestUser();
+
+        const results = await Promise.all(
+          [{ name: 'First' }, { preferences: { theme: 'dark' as const } }].map((change) =>
+            store.applyOnce(claimFor(user.id), (writes) => writes.updateProfile(user.id, change)),
+          ),
+        );
+
+        expect(results.map((result) => result.status)).toEqual(['applied', 'applied']);
+        expect(await store.findUserById(user.id)).toMatchObject({ name: 'First', preferences: { theme: 'dark' }, sessionVersion: user.sessionVersion + 2 });
+      });
+    });
+
     describe('session invalidation state', () => {
       it('getSessionState reads the version, revocation and disabled flag, and null for an unknown id', async () => {
         const user = await createTestUser();
@@ -351,7 +473,7 @@ export function describeStoreConformance(label: string, openStore: () => Promise
       });
 
       it('never demotes the last admin, even when two demotions race', async () => {
-        const admins = (await store.listUsers()).filter((user) => user.role === 'admin');
+        const admins = (await store.listUsers()).filter((user) => user.role === 'admin' && !user.disabled);
         for (const admin of admins.slice(1)) await store.setRole(admin.id, 'member');
         const second = await createTestUser({ role: 'admin' });
         const first = admins[0];
@@ -360,7 +482,7 @@ export function describeStoreConformance(label: string, openStore: () => Promise
         const results = await Promise.all([store.setRole(first.id, 'member'), store.setRole(second.id, 'member')]);
 
         expect(results.sort()).toEqual(['last-admin', 'updated']);
-        expect((await store.listUsers()).filter((user) => user.role === 'admin')).toHaveLength(1);
+        expect((await store.listUsers()).filter((user) => user.role === 'admin' && !user.disabled)).toHaveLength(1);
         await store.setRole(first.id, 'admin');
       });
     });
@@ -371,34 +493,126 @@ export function describeStoreConformance(label: string, openStore: () => Promise
 
         const stored = await store.findUserByEmail(user.email);
 
-        expect(stored?.passwordHash).toMatch(/^scrypt\$/);
+        expect(stored?.passwordHash).toMatch(/^\$scrypt\$ln=/);
         expect(await verifyPassword('correct horse battery', stored?.passwordHash ?? '')).toBe(true);
-      });
-
-      it('rejects a wrong password against a stored hash', async () => {
-        const user = await createTestUser({ passwordHash: await hashPassword('correct horse battery') });
-
-        const stored = await store.findUserByEmail(user.email);
-
         expect(await verifyPassword('Correct horse battery', stored?.passwordHash ?? '')).toBe(false);
       });
 
-      const salt = Buffer.from('sixteen byte salt').toString('base64');
-      const key = Buffer.alloc(64, 7).toString('base64');
       it.each([
-        ['an empty string', ''],
-        ['a plain string', 'not-a-hash'],
-        ['another scheme', `bcrypt$16384$8$1$${salt}$${key}`],
-        ['a hash with no salt or key', 'scrypt$16384$8$1$$'],
-        ['a non-numeric cost', `scrypt$abc$8$1$${salt}$${key}`],
-        ['a cost that is not a power of two', `scrypt$1000$8$1$${salt}$${key}`],
-        ['a key that is not base64', `scrypt$16384$8$1$${salt}$!!!!`],
-      ])('treats a malformed stored hash (%s) as a mismatch, not an exception', async (_, malformed) => {
-        const user = await createTestUser({ passwordHash: malformed });
-        const stored = await store.findUserByEmail(user.email);
-        expect(stored?.passwordHash).toBe(malformed);
+        ['the format from before PHC', `scrypt$16384$8$1$${Buffer.alloc(16, 1).toString('base64')}$${Buffer.alloc(64, 7).toString('base64')}`],
+        ['a malformed hash', 'not-a-hash'],
+      ])('stores any hash string as given (%s)', async (_, passwordHash) => {
+        const user = await createTestUser({ passwordHash });
 
-        await expect(verifyPassword('any password', stored?.passwordHash ?? '')).resolves.toBe(false);
+        expect((await store.findUserByEmail(user.email))?.passwordHash).toBe(passwordHash);
+      });
+    });
+
+    describe('replacePasswordHash', () => {
+      it('replaces the hash while it is still the one given, leaving the session version alone', async () => {
+        const user = await createTestUser({ passwordHash: 'old-hash' });
+
+        await expect(store.replacePasswordHash(user.id, 'old-hash', 'new-hash')).resolves.toBe(true);
+
+        expect(await store.findUserByEmail(user.email)).toMatchObject({ passwordHash: 'new-hash', sessionVersion: user.sessionVersion });
+      });
+
+      it('changes nothing when the stored hash is no longer the one given (changed meanwhile)', async () => {
+        const user = await createTestUser({ passwordHash: 'changed-meanwhile' });
+
+        await expect(store.replacePasswordHash(user.id, 'old-hash', 'new-hash')).resolves.toBe(false);
+
+        expect((await store.findUserByEmail(user.email))?.passwordHash).toBe('changed-meanwhile');
+      });
+
+      it('answers false for an unknown user', async () => {
+        await expect(store.replacePasswordHash(randomUUID(), 'old-hash', 'new-hash')).resolves.toBe(false);
+      });
+    });
+
+    describe('setRoleAs (a role change by an admin)', () => {
+      /**
+       * Leaves `keep` as the only enabled admins (the rule is about the whole table) and
+       * returns what puts the others back. Disabled admins are left as they are.
+       */
+      async function keepOnlyEnabledAdmins(keep: UserRecord[]): Promise<() => Promise<void>> {
+        const others = (await store.listUsers()).filter((user) => user.role === 'admin' && !user.disabled && !keep.some((kept) => kept.id === user.id));
+        for (const other of others) await store.setRole(other.id, 'member');
+        return async () => {
+          for (const other of others) await store.setRole(other.id, 'admin');
+        };
+      }
+
+      async function createAdmins(count: number): Promise<UserRecord[]> {
+        return Promise.all(Array.from({ length: count }, () => createTestUser({ role: 'admin' })));
+      }
+
+      async function deleteUsers(users: UserRecord[]): Promise<void> {
+        for (const user of users) await store.deleteUser(user.id);
+      }
+
+      it("changes the target's role and bumps its version when the actor is an enabled admin", async () => {
+        const [actor] = await createAdmins(1);
+        const target = await createTestUser();
+
+        await expect(store.setRoleAs(actor?.id ?? '', target.id, 'admin')).resolves.toBe('updated');
+
+        expect(await store.findUserById(target.id)).toMatchObject({ role: 'admin', sessionVersion: target.sessionVersion + 1 });
+        await deleteUsers([actor, target].filter((user) => user !== undefined));
+      });
+
+      it('counts only enabled admins: the last enabled one cannot be demoted though a disabled admin exists', async () => {
+        const [first, second, disabled] = await createAdmins(3);
+        if (!first || !second || !disabled) throw new Error('three admins');
+        await store.setDisabled(disabled.id, true);
+        const restore = await keepOnlyEnabledAdmins([first, second]);
+        try {
+          await expect(store.setRoleAs(first.id, second.id, 'member')).resolves.toBe('updated');
+
+          await expect(store.setRoleAs(first.id, first.id, 'member')).resolves.toBe('last-admin');
+          await expect(store.setRole(first.id, 'member')).resolves.toBe('last-admin');
+          expect((await store.findUserById(first.id))?.role).toBe('admin');
+        } finally {
+          await restore();
+          await deleteUsers([first, second, disabled]);
+        }
+      });
+
+      it('demotes a disabled admin while a single enabled admin is left', async () => {
+        const [enabled, disabled] = await createAdmins(2);
+        if (!enabled || !disabled) throw new Error('two admins');
+        await store.setDisabled(disabled.id, true);
+        const restore = await keepOnlyEnabledAdmins([enabled]);
+        try {
+          await expect(store.setRoleAs(enabled.id, disabled.id, 'member')).resolves.toBe('updated');
+        } finally {
+          await restore();
+          await deleteUsers([enabled, disabled]);
+        }
+      });
+
+      it('answers forbidden to an actor who is no longer an admin, and changes nothing', async () => {
+        const [actor, target] = await createAdmins(2);
+        if (!actor || !target) throw new Error('two admins');
+        await store.setRole(actor.id, 'member');
+
+        await expect(store.setRoleAs(actor.id, target.id, 'member')).resolves.toBe('forbidden');
+
+        expect(await store.findUserById(target.id)).toMatchObject({ role: 'admin', sessionVersion: target.sessionVersion });
+        await deleteUsers([actor, target]);
+      });
+
+      it('answers forbidden to a disabled admin and to an unknown actor', async () => {
+        const [actor] = await createAdmins(1);
+        const target = await createTestUser();
+        if (!actor) throw new Error('an admin');
+        await store.setDisabled(actor.id, true);
+
+        await expect(store.setRoleAs(actor.id, target.id, 'admin')).resolves.toBe('forbidden');
+        await expect(store.setRoleAs(randomUUID(), target.id, 'admin')).resolves.toBe('forbidden');
+
+        expect((await store.findUserById(target.id))?.role).toBe('member');
+        await deleteUsers([actor, target]);
       });
     });
   });

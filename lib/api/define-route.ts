@@ -2,6 +2,7 @@ import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
 import { sessions } from '../auth';
 import { StoreUnavailableError } from '../db/store';
+import { logError } from '../log';
 import type { RequestSession } from '../session';
 import { RouteError } from './route-error';
 
@@ -11,11 +12,12 @@ type RouteHandler = (req: NextApiRequest, res: NextApiResponse, session: Request
 interface ErrorReply {
   status: number;
   body: Record<string, unknown>;
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The one place errors become HTTP. Unknown errors get a generic body: no message leaks. */
 export function toErrorReply(error: unknown): ErrorReply {
-  if (error instanceof RouteError) return { status: error.status, body: { error: error.message, ...error.details } };
+  if (error instanceof RouteError) return { status: error.status, body: { error: error.message, ...error.details }, headers: error.headers };
   if (error instanceof ZodError) {
     return {
       status: 400,
@@ -49,8 +51,9 @@ export function defineRoute(handlers: Partial<Record<Method, RouteHandler>>): Ne
       await handler(req, res, sessions.forRequest(req, res));
     } catch (error) {
       const reply = toErrorReply(error);
-      if (reply.status >= 500 && !(error instanceof StoreUnavailableError)) console.error('[api] unhandled error', error);
+      if (reply.status >= 500 && !(error instanceof StoreUnavailableError)) logError('api.unhandled-error', { method: req.method, url: req.url, error });
       if (res.headersSent) return void res.end();
+      for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       res.status(reply.status).json(reply.body);
     }
   };

@@ -1,5 +1,6 @@
+import type { JWT } from 'next-auth/jwt';
 import { sessionStates } from '../auth';
-import { assessToken } from '../auth/freshness';
+import { assessToken, type SessionStateLike } from '../auth/freshness';
 import { getStore } from '../db';
 import type { RequestSession, SessionUpdate } from '../session';
 import { RouteError } from './route-error';
@@ -20,8 +21,8 @@ export function sessionOrThrow(result: SessionUpdate) {
   }
 }
 
-/** The signed-in user and how the token compares with the store; an ended session is refused here. */
-async function checkSession(session: RequestSession) {
+/** The request's token and its user id; 401 without one (a token naming no user is ended too). */
+async function readSignedIn(session: RequestSession) {
   const current = await session.read();
   if (!current) throw new RouteError(401, NOT_SIGNED_IN);
   const userId = current.token.sub;
@@ -29,12 +30,24 @@ async function checkSession(session: RequestSession) {
     await session.end(); // readable but not ours to use: refused as the update path refuses it
     throw new RouteError(401, NOT_SIGNED_IN);
   }
-  const verdict = assessToken(current.token, await sessionStates.get(userId));
+  return { token: current.token, userId, rotated: current.rotated };
+}
+
+/** How the token compares with the given state; an ended session is expired and refused here. */
+async function judgeSession(session: RequestSession, token: JWT, state: SessionStateLike | null) {
+  const verdict = assessToken(token, state);
   if (verdict === 'ended') {
     await session.end();
     throw new RouteError(401, NOT_SIGNED_IN);
   }
-  return { userId, verdict, rotated: current.rotated };
+  return verdict;
+}
+
+/** The signed-in user and how the token compares with the store (or its cache); an ended session is refused here. */
+async function checkSession(session: RequestSession) {
+  const { token, userId, rotated } = await readSignedIn(session);
+  const verdict = await judgeSession(session, token, await sessionStates.get(userId));
+  return { userId, verdict, rotated };
 }
 
 /**
@@ -69,12 +82,16 @@ export async function requireUserIdForUpdate(session: RequestSession): Promise<s
 
 /**
  * An admin, checked against the store (never the token alone), or 403 before any session
- * is re-issued (an error answer would not carry it anyway).
+ * is re-issued (an error answer would not carry it anyway). The session itself is judged
+ * by the same fresh read of the user, never by the SESSION_VERSION_CACHE_MS cache: a
+ * revoked or disabled admin is refused (401) on the very next admin request, whichever
+ * instance made the change.
  */
 export async function requireAdmin(session: RequestSession): Promise<string> {
-  const checked = await checkSession(session);
-  const user = await (await getStore()).findUserById(checked.userId);
+  const { token, userId, rotated } = await readSignedIn(session);
+  const user = await (await getStore()).findUserById(userId);
+  const verdict = await judgeSession(session, token, user);
   if (user?.role !== 'admin') throw new RouteError(403, 'Admins only');
-  await bringUpToDate(session, checked);
-  return checked.userId;
+  await bringUpToDate(session, { verdict, rotated });
+  return userId;
 }

@@ -4,6 +4,8 @@ export class RouteError extends Error {
     readonly status: number,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** Response headers of the error answer, e.g. `Connection: close` after a body left unread. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'RouteError';

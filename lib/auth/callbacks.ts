@@ -1,6 +1,7 @@
 import type { Session, User } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
 import type { SessionState, Store, UserRecord } from '../db/store';
+import type { LogFields } from '../log';
 import { projectClaims, toSession } from './claims';
 import { assessToken, sessionStartedAt } from './freshness';
 import { SessionEndedError } from './session-ended';
@@ -24,7 +25,8 @@ export interface SessionCallbacks {
 export interface CallbackDeps {
   getStore(): Promise<Store>;
   sessionStates: SessionStateReader<SessionState>;
-  warn(message: string): void;
+  /** One log line per event; client input goes in `fields` only (`logWarn` of lib/log). */
+  warn(event: string, fields: LogFields): void;
   clock?: () => number;
 }
 
@@ -58,7 +60,7 @@ async function claimsFromStore(deps: CallbackDeps, userId: string, authTime: num
 async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown): Promise<JWT> {
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
   const parsed = parseSessionPatch(patchInput);
-  if (!parsed.ok) deps.warn(`[session] refused patch: ${parsed.issues.map((issue) => issue.message).join('; ')}`);
+  if (!parsed.ok) deps.warn('session.patch-refused', { via: 'next-auth', issues: parsed.issues });
   let updated: UserRecord | undefined;
   if (parsed.ok && !isEmptyPatch(parsed.patch)) {
     const state = await deps.sessionStates.get(token.sub);

@@ -19,13 +19,28 @@ export function sessionStartedAt(token: JWT): number {
   return typeof token.iat === 'number' ? token.iat * 1000 : 0;
 }
 
+/** The clock skew tolerated between instances, as next-auth's own JWT decode tolerates it (15 s). */
+export const CLOCK_TOLERANCE_MS = 15_000;
+
 /**
- * Compares a token with the store: `ended` (user gone, disabled, or the session began
- * before a revocation) -> refuse; `stale` (the store changed what the token projects)
- * -> re-issue fresh claims; `fresh` -> use as is.
+ * A session cannot begin in the future, nor after its token was issued: such a token
+ * would outlive every "sign out everywhere" (which refuses sessions begun before it), so
+ * it is refused whoever minted it.
  */
-export function assessToken(token: JWT, state: SessionStateLike | null): Freshness {
+function hasImpossibleStart(token: JWT, nowMs: number): boolean {
+  const startedAt = sessionStartedAt(token);
+  if (startedAt > nowMs + CLOCK_TOLERANCE_MS) return true;
+  return typeof token.iat === 'number' && startedAt > token.iat * 1000 + CLOCK_TOLERANCE_MS;
+}
+
+/**
+ * Compares a token with the store: `ended` (user gone, disabled, the session began before
+ * a revocation, or claims to begin in the future) -> refuse; `stale` (the store changed
+ * what the token projects) -> re-issue fresh claims; `fresh` -> use as is.
+ */
+export function assessToken(token: JWT, state: SessionStateLike | null, nowMs: number = Date.now()): Freshness {
   if (!state || state.disabled) return 'ended';
+  if (hasImpossibleStart(token, nowMs)) return 'ended';
   if (state.revokedBefore !== null && sessionStartedAt(token) < state.revokedBefore) return 'ended';
   return token.sessionVersion === state.sessionVersion ? 'fresh' : 'stale';
 }

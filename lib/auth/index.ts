@@ -1,5 +1,6 @@
 import { getStore, type SessionState } from '../db';
 import { getEnv } from '../env';
+import { logWarn } from '../log';
 import { createSessionUpdater } from '../session';
 import { createAuthOptions } from './auth-options';
 import { createSessionCallbacks } from './callbacks';
@@ -11,7 +12,6 @@ import { createSessionStateReader } from './state-cache';
  * toolkit's only configuration) and one merge policy in its callbacks.
  */
 const env = getEnv();
-const warn = (message: string) => console.warn(message);
 
 /** One indexed read per authenticated request, or a short in-process cache (SESSION_VERSION_CACHE_MS). */
 export const sessionStates = createSessionStateReader<SessionState>(
@@ -19,7 +19,7 @@ export const sessionStates = createSessionStateReader<SessionState>(
   env.sessionVersionCacheMs,
 );
 
-const callbacks = createSessionCallbacks({ getStore, sessionStates, warn });
+const callbacks = createSessionCallbacks({ getStore, sessionStates, warn: logWarn });
 
 export const authOptions = createAuthOptions({ env, callbacks, getStore });
 
@@ -27,6 +27,9 @@ export const authOptions = createAuthOptions({ env, callbacks, getStore });
 export const sessions = createSessionUpdater(authOptions, {
   validatePatch(input) {
     const parsed = parseSessionPatch(input);
-    return parsed.ok ? { patch: parsed.patch } : { issues: parsed.issues };
+    if (parsed.ok) return { patch: parsed.patch };
+    // Refused here, so callbacks.jwt never sees it: the one log line of this request.
+    logWarn('session.patch-refused', { via: 'session-updater', issues: parsed.issues });
+    return { issues: parsed.issues };
   },
 });

@@ -21,6 +21,12 @@ export function createSessionStateReader<S extends SessionStateLike>(
 ): SessionStateReader<S> {
   const entries = new Map<string, { state: S | null; expiresAt: number }>();
   const maxEntries = 10_000;
+  /**
+   * Per user with a read in flight: `forget` bumps the generation, so a read that began
+   * before a write (and may hold the state from before it) answers its caller but is not
+   * cached. Kept only while reads are in flight, so it stays as small as the concurrency.
+   */
+  const inFlight = new Map<string, { generation: number; reads: number }>();
 
   function remember(userId: string, state: S | null): void {
     if (ttlMs <= 0) return;
@@ -31,15 +37,33 @@ export function createSessionStateReader<S extends SessionStateLike>(
     entries.set(userId, { state, expiresAt: clock() + ttlMs });
   }
 
+  async function loadUncached(userId: string): Promise<S | null> {
+    if (ttlMs <= 0) return load(userId);
+    const reads = inFlight.get(userId) ?? { generation: 0, reads: 0 };
+    const generation = reads.generation;
+    reads.reads += 1;
+    inFlight.set(userId, reads);
+    try {
+      const state = await load(userId);
+      if (reads.generation === generation) remember(userId, state);
+      return state;
+    } finally {
+      reads.reads -= 1;
+      if (reads.reads === 0) inFlight.delete(userId);
+    }
+  }
+
   return {
     async get(userId) {
       const entry = entries.get(userId);
       if (entry && entry.expiresAt > clock()) return entry.state;
-      const state = await load(userId);
-      remember(userId, state);
-      return state;
+      return loadUncached(userId);
     },
     remember,
-    forget: (userId) => void entries.delete(userId),
+    forget(userId) {
+      entries.delete(userId);
+      const reads = inFlight.get(userId);
+      if (reads) reads.generation += 1;
+    },
   };
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { Kysely, PostgresDialect } from 'kysely';
+import type { Pool as PgPool } from 'pg';
 import type { Database } from './schema';
 import { FairSqliteDialect } from './sqlite-dialect';
 
@@ -16,7 +18,11 @@ export function connectDatabase(databaseUrl: string, options: { timeoutMs?: numb
   return dialectOf(databaseUrl) === 'sqlite' ? connectSqlite(databaseUrl) : connectPostgres(databaseUrl, options.timeoutMs);
 }
 
-function connectSqlite(databaseUrl: string): Kysely<Database> {
+/**
+ * A better-sqlite3 connection to the `file:` URL's database, configured as the store's.
+ * Also used on its own by the sign-in limiter (`rate-limiter-store.ts`).
+ */
+export function openSqliteFile(databaseUrl: string): BetterSqliteDatabase {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SqliteDatabase = require('better-sqlite3') as typeof import('better-sqlite3');
   const filePath = path.resolve(databaseUrl.slice('file:'.length));
@@ -27,10 +33,19 @@ function connectSqlite(databaseUrl: string): Kysely<Database> {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new FairSqliteDialect(sqlite) });
+  return sqlite;
 }
 
-function connectPostgres(databaseUrl: string, timeoutMs = 5000): Kysely<Database> {
+function connectSqlite(databaseUrl: string): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new FairSqliteDialect(openSqliteFile(databaseUrl)) });
+}
+
+/**
+ * A pg pool for the `postgres://` URL, configured as the store's (timeouts, int8 as number).
+ * Also used on its own, with a smaller `max`, by the sign-in limiter.
+ */
+export function openPostgresPool(databaseUrl: string, options: { timeoutMs?: number; max?: number } = {}): PgPool {
+  const { timeoutMs = 5000, max = 10 } = options;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pg = require('pg') as typeof import('pg');
   // int8 (our millisecond timestamps) arrives as a string by default; these fit in a double.
@@ -39,11 +54,15 @@ function connectPostgres(databaseUrl: string, timeoutMs = 5000): Kysely<Database
   // (STORE_TIMEOUT_MS), so a timed-out write does not commit behind the 503.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: 10,
+    max,
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
   });
   // An idle client that loses its server emits 'error' on the pool; unhandled, it kills the process.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return pool;
+}
+
+function connectPostgres(databaseUrl: string, timeoutMs = 5000): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: openPostgresPool(databaseUrl, { timeoutMs }) }) });
 }

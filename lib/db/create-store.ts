@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { addToCart, findProduct, getCart, insertMissingProducts, listProducts, setCartQuantity } from './cart-queries';
 import { connectDatabase, type Dialect, dialectOf } from './connect';
+import { applyOnce, recordAnswer } from './idempotency-queries';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 import { type Store, StoreUnavailableError } from './store';
@@ -11,9 +12,11 @@ import {
   getSessionState,
   insertUser,
   listUsers,
+  replacePasswordHash,
   revokeSessions,
   setDisabled,
   setRole,
+  setRoleAs,
   updateProfile,
 } from './user-queries';
 
@@ -25,6 +28,8 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
     updateProfile: (id, change) => updateProfile(db, id, change, { lockRows: dialect === 'postgres' }),
     getSessionState: (id) => getSessionState(db, id),
     setRole: (id, role) => setRole(db, id, role, { lockRows: dialect === 'postgres' }),
+    setRoleAs: (actorId, id, role) => setRoleAs(db, actorId, id, role, { lockRows: dialect === 'postgres' }),
+    replacePasswordHash: (id, currentHash, newHash) => replacePasswordHash(db, id, currentHash, newHash),
     listUsers: () => listUsers(db),
     revokeSessions: (id, beforeMs) => revokeSessions(db, id, beforeMs),
     setDisabled: (id, disabled) => setDisabled(db, id, disabled),
@@ -35,6 +40,9 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
     getCart: (userId) => getCart(db, userId),
     addToCart: (userId, productId, quantity) => addToCart(db, userId, productId, quantity),
     setCartQuantity: (userId, productId, quantity) => setCartQuantity(db, userId, productId, quantity),
+    // The same writes, run over the key's transaction (the cart and profile queries join it).
+    applyOnce: (claim, write) => applyOnce(db, claim, (trx) => write(storeOver(trx, dialect))),
+    recordAnswer: (userId, key, answer) => recordAnswer(db, userId, key, answer),
     close: () => db.destroy(),
   };
 }

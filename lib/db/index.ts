@@ -1,14 +1,16 @@
 import { getEnv } from '../env';
 import { createStore } from './create-store';
+import { openRateLimiterStore, type RateLimiterStore } from './rate-limiter-store';
 import { seedDemoData } from './seed';
 import { type Store, StoreUnavailableError } from './store';
 
 export * from './store';
 export { createStore } from './create-store';
 export { seedDemoData, DEMO_USERS, CATALOG_SIZE } from './seed';
+export { openRateLimiterStore, type LimiterSpec, type RateLimiterStore } from './rate-limiter-store';
 
 // Kept on globalThis so that `next dev` module reloads reuse one connection pool.
-const globalForStore = globalThis as typeof globalThis & { __appStore?: Promise<Store> };
+const globalForStore = globalThis as typeof globalThis & { __appStore?: Promise<Store>; __appRateLimiterStore?: Promise<RateLimiterStore> };
 
 async function openAppStore(): Promise<Store> {
   const env = getEnv();
@@ -27,4 +29,19 @@ export function getStore(): Promise<Store> {
     throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError({ cause: error });
   });
   return globalForStore.__appStore;
+}
+
+/**
+ * Rate limiters over the app's database (the sign-in throttle's), opened once per process
+ * on a connection of their own. A failed start is not cached.
+ */
+export function getRateLimiterStore(): Promise<RateLimiterStore> {
+  globalForStore.__appRateLimiterStore ??= (async () => {
+    const env = getEnv();
+    return openRateLimiterStore(env.databaseUrl, { timeoutMs: env.storeTimeoutMs });
+  })().catch((error: unknown) => {
+    globalForStore.__appRateLimiterStore = undefined;
+    throw error;
+  });
+  return globalForStore.__appRateLimiterStore;
 }

@@ -49,6 +49,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('users_role_idx').on('users').column('role').execute();
     },
   },
+  '0003_idempotency_keys': {
+    async up(db: Kysely<unknown>) {
+      // One row per (user, Idempotency-Key), written in the same transaction as the write it
+      // guards: outcome is the store's result, answer_* the route's first answer (set after).
+      // The foreign key is checked at commit: checked at the insert, PostgreSQL's KEY SHARE lock
+      // on the user would deadlock two keyed profile updates (each then wants FOR UPDATE).
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('key', 'text', (col) => col.notNull())
+        .addColumn('request_hash', 'text', (col) => col.notNull())
+        .addColumn('outcome', 'text')
+        .addColumn('answer_status', 'integer')
+        .addColumn('answer_body', 'text')
+        .addColumn('expires_at', 'bigint', (col) => col.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['user_id', 'key'])
+        .addForeignKeyConstraint('idempotency_keys_user_fk', ['user_id'], 'users', ['id'], (fk) =>
+          fk.onDelete('cascade').deferrable().initiallyDeferred(),
+        )
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

@@ -25,6 +25,8 @@ export interface SessionState {
 }
 
 export type SetRoleResult = 'updated' | 'unchanged' | 'unknown-user' | 'last-admin';
+/** `forbidden`: the actor is no longer an enabled admin when the change would be made. */
+export type SetRoleAsResult = SetRoleResult | 'forbidden';
 
 export interface UserWithPassword extends UserRecord {
   passwordHash: string;
@@ -79,6 +81,36 @@ export function isValidLineQuantity(quantity: number): boolean {
   return Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_LINE_QUANTITY;
 }
 
+/** An Idempotency-Key as a write claims it: per user, bound to the request it was first sent with. */
+export interface IdempotencyClaim {
+  userId: string;
+  key: string;
+  /** A digest of method, path and body: the same key on another request is refused. */
+  requestHash: string;
+  /** After this instant the key is forgotten (removed lazily) and may be used afresh. */
+  expiresAtMs: number;
+}
+
+/** A route's answer as recorded for a key, replayed to its retries. */
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * - `applied`: this call ran the write (and recorded the key with its outcome);
+ * - `replayed`: an earlier call with the key committed; its outcome, and its answer once
+ *   the route recorded one (none when that request failed after the write, e.g. timed out);
+ * - `key-reused`: the key was first used for a different request; nothing ran.
+ */
+export type OnceResult<T> =
+  | { status: 'applied'; outcome: T }
+  | { status: 'replayed'; outcome: T; answer: StoredAnswer | null }
+  | { status: 'key-reused' };
+
+/** The writes that can run under an Idempotency-Key, inside the key's transaction. */
+export type KeyedWrites = Pick<Store, 'addToCart' | 'setCartQuantity' | 'updateProfile'>;
+
 /**
  * The app's data store. Expected outcomes (not found, limits) are return values; any
  * failure of the database itself surfaces as `StoreUnavailableError`.
@@ -92,9 +124,24 @@ export interface Store {
   updateProfile(id: string, change: ProfileChange): Promise<UserRecord | null>;
   /** null for an unknown (deleted) user. */
   getSessionState(id: string): Promise<SessionState | null>;
-  /** Refuses to demote the last admin. Bumps the target's sessionVersion. */
+  /**
+   * Refuses to demote the last enabled admin (disabled admins do not count). Bumps the
+   * target's sessionVersion. No actor is checked: for seeds, scripts and tests; a change
+   * made on someone's behalf goes through `setRoleAs`.
+   */
   setRole(id: string, role: Role): Promise<SetRoleResult>;
+  /**
+   * `setRole` by `actorId`, who must still be an enabled admin in the same transaction as
+   * the change (an admin demoted or disabled meanwhile gets `forbidden`, changing nothing).
+   */
+  setRoleAs(actorId: string, id: string, role: Role): Promise<SetRoleAsResult>;
   listUsers(): Promise<UserRecord[]>;
+  /**
+   * Replaces a user's password hash while it is still `currentHash` (a rehash must not undo
+   * a password change made meanwhile). Leaves sessionVersion alone: no claim changes.
+   * false for an unknown user or a hash changed meanwhile.
+   */
+  replacePasswordHash(id: string, currentHash: string, newHash: string): Promise<boolean>;
   /** "Sign out everywhere": sessions that began before now are refused. */
   revokeSessions(id: string, beforeMs: number): Promise<boolean>;
   setDisabled(id: string, disabled: boolean): Promise<boolean>;
@@ -106,6 +153,15 @@ export interface Store {
   getCart(userId: string): Promise<Cart>;
   addToCart(userId: string, productId: number, quantity: number): Promise<AddToCartResult>;
   setCartQuantity(userId: string, productId: number, quantity: number): Promise<SetQuantityResult>;
+  /**
+   * Runs `write` at most once per (user, key): the key is recorded in the write's own
+   * transaction, before it, so a write that commits after its caller gave up is found by
+   * the retry, and a concurrent retry waits for the first and then replays. The outcome
+   * is stored as JSON: `T` must be plain data.
+   */
+  applyOnce<T>(claim: IdempotencyClaim, write: (writes: KeyedWrites) => Promise<T>): Promise<OnceResult<T>>;
+  /** Records the answer for a key applied earlier; the first answer recorded stays. */
+  recordAnswer(userId: string, key: string, answer: StoredAnswer): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import { parseStoredPreferences } from '../preferences';
 import type { Database, Role, UsersTable } from './schema';
-import type { NewUser, ProfileChange, SessionState, SetRoleResult, UserRecord, UserWithPassword } from './store';
+import type { NewUser, ProfileChange, SessionState, SetRoleAsResult, SetRoleResult, UserRecord, UserWithPassword } from './store';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -130,8 +130,39 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
 }
 
 /**
- * Changes a role in a transaction that counts the admins first, so two admins demoting
- * each other at once cannot leave the app without one (PostgreSQL locks the admin rows).
+ * Locks and returns the ids of the enabled admins: the rows the last-admin rule counts.
+ * PostgreSQL (READ COMMITTED) re-checks each locked row after waiting for it, so an admin
+ * demoted or disabled by a transaction that committed meanwhile is not among them.
+ * SQLite has no FOR UPDATE; its transactions already run one at a time (one connection).
+ */
+async function lockEnabledAdmins(trx: Transaction<Database>, lockRows: boolean): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .$if(lockRows, (query) => query.forUpdate())
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+async function changeRole(trx: Transaction<Database>, id: string, role: Role, enabledAdminIds: string[]): Promise<SetRoleResult> {
+  const target = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+  if (!target) return 'unknown-user';
+  if (target.role === role) return 'unchanged';
+  // Demoting a disabled admin leaves the enabled ones as they are.
+  if (target.role === 'admin' && enabledAdminIds.includes(id) && enabledAdminIds.length <= 1) return 'last-admin';
+  await trx
+    .updateTable('users')
+    .set({ role, session_version: sql`session_version + 1`, updated_at: Date.now() })
+    .where('id', '=', id)
+    .execute();
+  return 'updated';
+}
+
+/**
+ * Changes a role in a transaction that counts the enabled admins first, so two admins
+ * demoting each other at once cannot leave the app without one.
  */
 export async function setRole(
   db: Kysely<Database>,
@@ -139,25 +170,36 @@ export async function setRole(
   role: Role,
   options: { lockRows: boolean },
 ): Promise<SetRoleResult> {
+  return db.transaction().execute(async (trx) => changeRole(trx, id, role, await lockEnabledAdmins(trx, options.lockRows)));
+}
+
+/**
+ * `setRole` on behalf of `actorId`, whose own role is read in the same transaction: an
+ * admin demoted (or disabled) after their request was authorised cannot still change roles.
+ */
+export async function setRoleAs(
+  db: Kysely<Database>,
+  actorId: string,
+  id: string,
+  role: Role,
+  options: { lockRows: boolean },
+): Promise<SetRoleAsResult> {
   return db.transaction().execute(async (trx) => {
-    // SQLite has no FOR UPDATE; its transactions already run one at a time (one connection).
-    const admins = await trx
-      .selectFrom('users')
-      .select(['id', 'role'])
-      .where('role', '=', 'admin')
-      .$if(options.lockRows, (query) => query.forUpdate())
-      .execute();
-    const target = await trx.selectFrom('users').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
-    if (!target) return 'unknown-user';
-    if (target.role === role) return 'unchanged';
-    if (target.role === 'admin' && admins.length <= 1) return 'last-admin';
-    await trx
-      .updateTable('users')
-      .set({ role, session_version: sql`session_version + 1`, updated_at: Date.now() })
-      .where('id', '=', id)
-      .execute();
-    return 'updated';
+    const enabledAdminIds = await lockEnabledAdmins(trx, options.lockRows);
+    if (!enabledAdminIds.includes(actorId)) return 'forbidden';
+    return changeRole(trx, id, role, enabledAdminIds);
   });
+}
+
+/** Compare-and-set on the hash, so a rehash never overwrites a password changed meanwhile. */
+export async function replacePasswordHash(db: Db, id: string, currentHash: string, newHash: string): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: newHash, updated_at: Date.now() })
+    .where('id', '=', id)
+    .where('password_hash', '=', currentHash)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function revokeSessions(db: Db, id: string, beforeMs: number): Promise<boolean> {

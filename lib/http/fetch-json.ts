@@ -24,14 +24,14 @@ function interceptResponse(url: string, response: Response): void {
  * JSON in, JSON out. Non-2xx throws `HttpError` (status + the server's `{ error, ... }`),
  * no answer throws `NetworkError`.
  */
-export async function fetchJson<T>(url: string, init: { method?: Method; body?: unknown } = {}): Promise<T> {
+export async function fetchJson<T>(url: string, init: { method?: Method; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const hasBody = init.body !== undefined;
   let response: Response;
   try {
     response = await fetch(url, {
       method: init.method ?? 'GET',
       credentials: 'same-origin',
-      headers: { Accept: 'application/json', ...(hasBody ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { Accept: 'application/json', ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
       body: hasBody ? JSON.stringify(init.body) : undefined,
     });
   } catch (error) {
@@ -48,7 +48,33 @@ export function fetcher<T>(url: string): Promise<T> {
   return fetchJson<T>(url);
 }
 
-/** Every mutation goes through here, so its response reaches the interceptor too. */
-export function send<T>(method: Method, url: string, body?: unknown): Promise<T> {
-  return fetchJson<T>(url, { method, body });
+/** The wait before a mutation's one retry: this plus up to as much again, so clients do not retry in step. */
+const RETRY_DELAY_MS = 250;
+
+/** A fresh key per mutation. `randomUUID` exists in secure contexts only (https, localhost). */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** No answer, or the server's "temporarily unavailable": the write may or may not have landed. */
+function isRetryable(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof HttpError && error.status === 503);
+}
+
+/**
+ * Every mutation goes through here, so its response reaches the interceptor too. Each call
+ * carries a fresh `Idempotency-Key` and is retried once, with the same key, after a network
+ * error or a 503: should the first write have landed after all, the server replays its
+ * answer instead of applying it twice.
+ */
+export async function send<T>(method: Method, url: string, body?: unknown): Promise<T> {
+  const init = { method, body, headers: { 'Idempotency-Key': newIdempotencyKey() } };
+  try {
+    return await fetchJson<T>(url, init);
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * (1 + Math.random())));
+    return fetchJson<T>(url, init);
+  }
 }

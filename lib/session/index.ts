@@ -16,7 +16,7 @@ export type { PatchCheck, PatchIssue, SessionUpdaterOptions } from './settings';
 export type { CurrentSession } from './read-session';
 export { tolerateStoreOutages, type JwtCallback } from './callbacks';
 export { createSessionJwt, DEFAULT_MAX_AGE_SECONDS, type TokenCodec } from './token-codec';
-export { encodeWithinBudget, type SessionBudget } from './budget';
+export { encodeWithinBudget, MAX_COOKIE_BYTES, measureCookieHeaderBytes, type SessionBudget } from './budget';
 export { SessionConfigError } from './errors';
 export { REVALIDATE_HEADER } from './revalidate-header';
 

@@ -70,10 +70,12 @@ export function resolveSessionSettings(authOptions: NextAuthOptions, options: Se
   const codec = resolveTokenCodec(authOptions, secret, options.previousSecrets ?? [], options.clock);
   const cookies = new Map<boolean, SessionCookie>();
   const cookieOf = (secure: boolean) => cookies.get(secure) ?? cookies.set(secure, resolveSessionCookie(authOptions, secure)).get(secure)!;
+  // Measured with the secure-mode name (the longer one, unless the app names the cookie itself).
+  const budget = options.budget && { cookieName: cookieOf(true).name, ...options.budget };
   return {
     maxAgeSeconds: authOptions.session?.maxAge ?? DEFAULT_MAX_AGE_SECONDS,
     maxChunks: options.budget?.maxChunks ?? MAX_CHUNKS,
-    codec: options.budget ? { ...codec, encode: encodeWithinBudget(codec.encode, options.budget) } : codec,
+    codec: budget ? { ...codec, encode: encodeWithinBudget(codec.encode, budget) } : codec,
     callbacks: resolveUpdateCallbacks(authOptions, logError),
     validatePatch: options.validatePatch,
     cookieFor: (headers) => cookieOf(authOptions.useSecureCookies ?? isBaseUrlHttps(headers)),

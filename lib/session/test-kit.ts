@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { NextAuthOptions } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
-import { findSessionCookieNames, joinChunks, splitIntoChunks } from './chunks';
+import { joinChunks, splitIntoChunks } from './chunks';
 import { REVALIDATE_HEADER } from './revalidate-header';
 import { resolveSessionSettings, type SessionSettings, type SessionUpdaterOptions } from './settings';
 import { parseSetCookies, readSetCookieHeaders, type SetCookieSource, TestCookieJar } from './test-cookie-jar';
@@ -91,7 +91,7 @@ export function createSessionTestKit(authOptions: NextAuthOptions, options: Pick
     async readResponse(response, headers) {
       const name = cookieName(headers);
       const cookies = parseSetCookies(response);
-      const session = cookies.filter((cookie) => findSessionCookieNames({ [cookie.name]: '' }, name).length > 0);
+      const session = cookies.filter((cookie) => cookie.name.startsWith(name));
       const written = session.filter((cookie) => cookie.value);
       const values = Object.fromEntries(written.map((cookie) => [cookie.name, cookie.value]));
       return {

@@ -1,4 +1,4 @@
-import { defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
+import { answerMutation, defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
 import { sessionPatchSchema } from '@/lib/auth/session-patch';
 import { getStore } from '@/lib/db';
 import type { UserRecord } from '@/lib/db/store';
@@ -17,14 +17,19 @@ export default defineRoute({
     res.status(200).json({ profile: toProfile(user) });
   },
 
-  /** PATCH /api/profile `{ name?, preferences? }`: the store first, then the session. */
+  /** PATCH /api/profile `{ name?, preferences? }`: the store first, then the session; once per Idempotency-Key. */
   PATCH: async (req, res, requestSession) => {
     const body = await readMutationBody(req);
     const userId = await requireUserIdForUpdate(requestSession);
     const change = sessionPatchSchema.parse(body ?? {});
-    const user = await (await getStore()).updateProfile(userId, change);
-    if (!user) throw new RouteError(401, NOT_SIGNED_IN);
-    const session = sessionOrThrow(await requestSession.update());
-    res.status(200).json({ profile: toProfile(user), session });
+    await answerMutation(
+      { req, res, session: requestSession, userId, body },
+      (writes) => writes.updateProfile(userId, change),
+      async (user) => {
+        if (!user) throw new RouteError(401, NOT_SIGNED_IN);
+        const session = sessionOrThrow(await requestSession.update());
+        return { status: 200, body: { profile: toProfile(user), session } };
+      },
+    );
   },
 });

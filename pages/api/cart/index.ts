@@ -1,4 +1,4 @@
-import { defineRoute, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
+import { answerMutation, defineRoute, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
 import { addToCartSchema } from '@/lib/cart/cart-input';
 import { assertCartChanged } from '@/lib/cart/cart-outcome';
 import { getStore } from '@/lib/db';
@@ -11,14 +11,19 @@ export default defineRoute({
     res.status(200).json(await (await getStore()).getCart(userId));
   },
 
-  /** POST /api/cart `{ productId, quantity }`: adds to the line (1-99 in all). */
+  /** POST /api/cart `{ productId, quantity }`: adds to the line (1-99 in all); once per Idempotency-Key. */
   POST: async (req, res, requestSession) => {
     const body = await readMutationBody(req);
     const userId = await requireUserIdForUpdate(requestSession);
     const { productId, quantity } = addToCartSchema.parse(body ?? {});
-    const store = await getStore();
-    assertCartChanged(await store.addToCart(userId, productId, quantity), productId);
-    const session = sessionOrThrow(await requestSession.update());
-    res.status(200).json({ cart: await store.getCart(userId), session });
+    await answerMutation(
+      { req, res, session: requestSession, userId, body },
+      (writes) => writes.addToCart(userId, productId, quantity),
+      async (outcome) => {
+        assertCartChanged(outcome, productId);
+        const session = sessionOrThrow(await requestSession.update());
+        return { status: 200, body: { cart: await (await getStore()).getCart(userId), session } };
+      },
+    );
   },
 });

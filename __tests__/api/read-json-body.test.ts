@@ -1,0 +1,95 @@
+import { testApiHandler } from 'next-test-api-route-handler';
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { defineRoute, readJsonBody } from '@/lib/api';
+
+const BODY_TIMEOUT_MS = 500;
+const TRICKLE_INTERVAL_MS = 300;
+
+/** A route that answers the body it read, with a short read limit for the test. */
+const echoRoute = {
+  config: { api: { bodyParser: false } },
+  default: defineRoute({
+    POST: async (req: NextApiRequest, res: NextApiResponse) => {
+      res.status(200).json({ body: await readJsonBody(req, { timeoutMs: BODY_TIMEOUT_MS, maxBytes: 1024 }) });
+    },
+  }),
+};
+
+/** A request body that sends `text` in pieces of `pieceBytes` (one byte unless told), one every `intervalMs`. */
+function trickle(text: string, intervalMs: number, pieceBytes = 1): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let index = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      if (index < bytes.length) controller.enqueue(bytes.subarray(index, (index += pieceBytes)));
+      else controller.close();
+    },
+  });
+}
+
+interface Answer {
+  status: number;
+  connection: string | null;
+  body: unknown;
+  elapsedMs: number;
+}
+
+async function post(body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Answer> {
+  let answer: Answer | undefined;
+  await testApiHandler({
+    pagesHandler: echoRoute as never,
+    test: async ({ fetch }) => {
+      const started = Date.now();
+      const response = await fetch({ method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+      const text = await response.text();
+      answer = { status: response.status, connection: response.headers.get('connection'), body: text ? JSON.parse(text) : undefined, elapsedMs: Date.now() - started };
+    },
+  });
+  if (!answer) throw new Error('no answer');
+  return answer;
+}
+
+describe('readJsonBody: a body that trickles', () => {
+  it(`answers 408 JSON once the body has taken longer than its read limit (${BODY_TIMEOUT_MS} ms)`, async () => {
+    // 20 bytes at one every 300 ms: 6 s in all, far past the limit.
+    const answer = await post(trickle('{"data":{"a":"bcde"}}', TRICKLE_INTERVAL_MS));
+
+    expect(answer.status).toBe(408);
+    expect(answer.body).toEqual({ error: expect.any(String), timeoutMs: BODY_TIMEOUT_MS });
+    expect(answer.elapsedMs).toBeLessThan(BODY_TIMEOUT_MS + 1000);
+  });
+
+  it('closes the connection after the 408', async () => {
+    const answer = await post(trickle('{"data":{"a":"bcde"}}', TRICKLE_INTERVAL_MS));
+
+    expect(answer.connection).toBe('close');
+  });
+
+  it('reads a body that arrives within the limit, even in pieces', async () => {
+    const answer = await post(trickle('{"a":1}', 20));
+
+    expect(answer).toMatchObject({ status: 200, body: { body: { a: 1 } } });
+  });
+});
+
+describe('readJsonBody: a body over its size limit', () => {
+  it('answers 413 JSON and closes the connection when the body passes the limit mid-stream', async () => {
+    const answer = await post(trickle(`{"a":"${'x'.repeat(1100)}"}`, 10, 100));
+
+    expect(answer).toMatchObject({ status: 413, body: { limitBytes: 1024 }, connection: 'close' });
+  });
+
+  it('answers 413 JSON and closes the connection when Content-Length declares too much', async () => {
+    const answer = await post(JSON.stringify({ a: 'x'.repeat(1100) }));
+
+    expect(answer).toMatchObject({ status: 413, body: { limitBytes: 1024 }, connection: 'close' });
+  });
+
+  it('keeps the connection open for an answer that read the whole body', async () => {
+    const answer = await post(JSON.stringify({ a: 1 }));
+
+    expect(answer).toMatchObject({ status: 200, body: { body: { a: 1 } } });
+    expect(answer.connection).not.toBe('close');
+  });
+});

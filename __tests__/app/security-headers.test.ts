@@ -1,0 +1,44 @@
+import request from 'supertest';
+import { type RunningApp, startApp } from '../helpers/app-server';
+
+/**
+ * `next start` runs in production, where the app is in secure-cookie mode (HTTPS only):
+ * so every answer, page or API, tells the browser to stay on HTTPS, isolates the window
+ * from cross-origin openers and turns off the powerful features the app never uses.
+ */
+describe('security headers of the built app in secure-cookie mode', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+  }, 90_000);
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const paths = [
+    ['a page', '/signin'],
+    ['an API route', '/api/health'],
+    ['a next-auth route', '/api/auth/csrf'],
+  ] as const;
+
+  it.each(paths)('%s carries Strict-Transport-Security for at least a year, subdomains included', async (_label, path) => {
+    const response = await request(app.url).get(path);
+
+    const hsts = response.headers['strict-transport-security'] as string | undefined;
+    expect(hsts).toMatch(/includeSubDomains/);
+    expect(Number(/max-age=(\d+)/.exec(hsts ?? '')?.[1])).toBeGreaterThanOrEqual(31_536_000);
+  });
+
+  it.each(paths)('%s carries Cross-Origin-Opener-Policy: same-origin', async (_label, path) => {
+    const response = await request(app.url).get(path);
+
+    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+  });
+
+  it.each(paths)('%s carries a Permissions-Policy that turns off camera, microphone, geolocation and payment', async (_label, path) => {
+    const response = await request(app.url).get(path);
+
+    const policy = (response.headers['permissions-policy'] as string | undefined) ?? '';
+    for (const feature of ['camera', 'microphone', 'geolocation', 'payment']) expect(policy).toContain(`${feature}=()`);
+  });
+});
