@@ -6,7 +6,7 @@ import { type RunningApp, startApp } from '../helpers/app-server';
  * so every answer, page or API, tells the browser to stay on HTTPS, isolates the window
  * from cross-origin openers and turns off the powerful features the app never uses.
  */
-describe('security headers of the built app in secure-cookie mode', () => {
+describe('security headers of the built app (secure-cookie mode)', () => {
   let app: RunningApp;
   beforeAll(async () => {
     app = await startApp();
@@ -40,5 +40,22 @@ describe('security headers of the built app in secure-cookie mode', () => {
 
     const policy = (response.headers['permissions-policy'] as string | undefined) ?? '';
     for (const feature of ['camera', 'microphone', 'geolocation', 'payment']) expect(policy).toContain(`${feature}=()`);
+  });
+
+  it('pages carry a Content-Security-Policy, nosniff, a referrer policy and frame protection', async () => {
+    const page = await request(app.url).get('/signin');
+
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it.each(['/api/products', '/api/cart', '/api/auth/session'])('%s answers with Cache-Control: no-store', async (path) => {
+    const response = await request(app.url).get(path);
+
+    expect(response.headers['cache-control']).toContain('no-store');
   });
 });
