@@ -40,7 +40,7 @@ describe('createSessionStateReader', () => {
     const { load, reads } = countingLoad();
     const reader = createSessionStateReader(load, 60_000);
 
-    reader.remember('u', state(42));
+    reader.remember('u', state(42), reader.mark());
 
     expect(await reader.get('u')).toMatchObject({ sessionVersion: 42 });
     expect(reads()).toBe(0);
@@ -104,6 +104,32 @@ describe('createSessionStateReader', () => {
 
       expect(await reader.get('u')).toMatchObject({ sessionVersion: 3 });
       expect(load).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('a state read elsewhere (a re-projection) that began before forget()', () => {
+    it('is not remembered, so a revocation made meanwhile is not undone', async () => {
+      const { load, reads } = countingLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      const readMark = reader.mark(); // the callbacks' user read starts...
+
+      reader.forget('u'); // ...a revoke-all commits and forgets...
+      reader.remember('u', state(1), readMark); // ...then the old row arrives
+
+      await reader.get('u');
+      expect(reads()).toBe(1);
+    });
+
+    it('is remembered when no forget() came since its mark', async () => {
+      const { load, reads } = countingLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      reader.forget('u');
+      const readMark = reader.mark();
+
+      reader.remember('u', state(5), readMark);
+
+      expect(await reader.get('u')).toMatchObject({ sessionVersion: 5 });
+      expect(reads()).toBe(0);
     });
   });
 });

@@ -38,14 +38,20 @@ function stateOf(user: UserRecord): SessionState {
  * Fresh claims from the store, for a session that began at `authTime`. Refuses (throws
  * SessionEndedError) when the user is gone or disabled, or the session was revoked.
  */
-async function claimsFromStore(deps: CallbackDeps, userId: string, authTime: number, justWritten?: UserRecord): Promise<JWT> {
+async function claimsFromStore(
+  deps: CallbackDeps,
+  userId: string,
+  authTime: number,
+  justWritten?: UserRecord,
+  readMark = deps.sessionStates.mark(),
+): Promise<JWT> {
   const store = await deps.getStore();
   // User (with its version) first, cart second: a cart change committed in between then
   // leaves the token marked stale (re-issued next time), never "fresh" with an old cart.
   // A user row this request has just written is that first read already.
   const user = justWritten ?? (await store.findUserById(userId));
   const cart = await store.getCart(userId);
-  deps.sessionStates.remember(userId, user ? stateOf(user) : null);
+  deps.sessionStates.remember(userId, user ? stateOf(user) : null, readMark);
   if (!user) throw new SessionEndedError('user-not-found');
   if (assessToken({ authTime }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');
   return { ...projectClaims(user, cart), authTime };
@@ -62,13 +68,14 @@ async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown):
   const parsed = parseSessionPatch(patchInput);
   if (!parsed.ok) deps.warn('session.patch-refused', { via: 'next-auth', issues: parsed.issues });
   let updated: UserRecord | undefined;
+  const readMark = deps.sessionStates.mark(); // before the write whose row is reused below
   if (parsed.ok && !isEmptyPatch(parsed.patch)) {
     const state = await deps.sessionStates.get(token.sub);
     if (assessToken(token, state) === 'ended') throw new SessionEndedError('revoked');
     updated = (await (await deps.getStore()).updateProfile(token.sub, parsed.patch)) ?? undefined;
     if (!updated) throw new SessionEndedError('user-not-found');
   }
-  return claimsFromStore(deps, token.sub, sessionStartedAt(token), updated);
+  return claimsFromStore(deps, token.sub, sessionStartedAt(token), updated, readMark);
 }
 
 /**

@@ -3,8 +3,10 @@ import type { SessionStateLike } from './freshness';
 export interface SessionStateReader<S extends SessionStateLike> {
   /** The user's session state: from the cache while younger than ttlMs, else one store read. */
   get(userId: string): Promise<S | null>;
-  /** Records a state just read elsewhere (a re-projection), so the next request need not read it. */
-  remember(userId: string, state: S | null): void;
+  /** Taken before reading a state elsewhere; `remember` then refuses it if a `forget` came since. */
+  mark(): number;
+  /** Records a state read elsewhere (a re-projection) since `readMark`, so the next request need not read it. */
+  remember(userId: string, state: S | null, readMark: number): void;
   /** Drops the cached state after a write that changed it (role, revocation, disabling). */
   forget(userId: string): void;
 }
@@ -19,17 +21,19 @@ export function createSessionStateReader<S extends SessionStateLike>(
   ttlMs: number,
   clock: () => number = Date.now,
 ): SessionStateReader<S> {
-  const entries = new Map<string, { state: S | null; expiresAt: number }>();
   const maxEntries = 10_000;
+  const entries = new Map<string, { state: S | null; expiresAt: number }>();
   /**
-   * Per user with a read in flight: `forget` bumps the generation, so a read that began
-   * before a write (and may hold the state from before it) answers its caller but is not
-   * cached. Kept only while reads are in flight, so it stays as small as the concurrency.
+   * Every `forget` advances the epoch and stamps the user with it. A read that began at an
+   * earlier epoch may hold the state from before that write (a revocation, a role change):
+   * it answers its caller but is never cached, whoever did the read (the reader itself or a
+   * re-projection in the callbacks).
    */
-  const inFlight = new Map<string, { generation: number; reads: number }>();
+  let epoch = 0;
+  const forgottenAt = new Map<string, number>();
 
-  function remember(userId: string, state: S | null): void {
-    if (ttlMs <= 0) return;
+  function remember(userId: string, state: S | null, readMark: number): void {
+    if (ttlMs <= 0 || (forgottenAt.get(userId) ?? -1) > readMark) return;
     // A slow read must not put an older version back over a newer one.
     const cached = entries.get(userId)?.state;
     if (cached && state && cached.sessionVersion > state.sessionVersion) return;
@@ -37,33 +41,23 @@ export function createSessionStateReader<S extends SessionStateLike>(
     entries.set(userId, { state, expiresAt: clock() + ttlMs });
   }
 
-  async function loadUncached(userId: string): Promise<S | null> {
-    if (ttlMs <= 0) return load(userId);
-    const reads = inFlight.get(userId) ?? { generation: 0, reads: 0 };
-    const generation = reads.generation;
-    reads.reads += 1;
-    inFlight.set(userId, reads);
-    try {
-      const state = await load(userId);
-      if (reads.generation === generation) remember(userId, state);
-      return state;
-    } finally {
-      reads.reads -= 1;
-      if (reads.reads === 0) inFlight.delete(userId);
-    }
-  }
-
   return {
     async get(userId) {
       const entry = entries.get(userId);
       if (entry && entry.expiresAt > clock()) return entry.state;
-      return loadUncached(userId);
+      const readMark = epoch;
+      const state = await load(userId);
+      remember(userId, state, readMark);
+      return state;
     },
+    mark: () => epoch,
     remember,
     forget(userId) {
       entries.delete(userId);
-      const reads = inFlight.get(userId);
-      if (reads) reads.generation += 1;
+      epoch += 1;
+      forgottenAt.delete(userId); // re-inserted last, so the oldest stamps go first below
+      forgottenAt.set(userId, epoch);
+      if (forgottenAt.size > maxEntries) forgottenAt.delete(forgottenAt.keys().next().value as string);
     },
   };
 }
