@@ -1,3 +1,5 @@
+import { readSetCookieHeaders } from '@/lib/session/testing';
+
 /**
  * Set-Cookie parsing with every attribute, for tests that assert on attributes. The jar that
  * carries cookies between requests is the toolkit's own (`TestCookieJar`, lib/session/testing).
@@ -22,11 +24,7 @@ export function parseSetCookie(header: string, decodeValue: (raw: string) => str
 }
 
 export function setCookiesOf(headers: Headers | Record<string, unknown>): SetCookie[] {
-  const raw =
-    headers instanceof Headers
-      ? headers.getSetCookie()
-      : ((headers['set-cookie'] as string[] | string | undefined) ?? []);
-  return (Array.isArray(raw) ? raw : [raw]).map((header) => parseSetCookie(header));
+  return readSetCookieHeaders({ headers }).map((header) => parseSetCookie(header));
 }
 
 function isExpired(cookie: SetCookie): boolean {

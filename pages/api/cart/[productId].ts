@@ -1,9 +1,8 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import type { RequestSession } from '@/lib/session';
-import { answerMutation, defineRoute, readMutationBody, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
+import { answerMutation, defineRoute, readMutationBody, requireUserIdForUpdate } from '@/lib/api';
 import { productIdSchema, setQuantitySchema } from '@/lib/cart/cart-input';
-import { assertCartChanged } from '@/lib/cart/cart-outcome';
-import { getStore } from '@/lib/db';
+import { answerCartChange } from '@/lib/cart/cart-outcome';
 
 export const config = { api: { bodyParser: false } };
 
@@ -14,11 +13,7 @@ async function setQuantity(req: NextApiRequest, res: NextApiResponse, requestSes
   await answerMutation(
     { req, res, session: requestSession, userId, body },
     (writes) => writes.setCartQuantity(userId, productId, quantity),
-    async (outcome) => {
-      assertCartChanged(outcome, productId);
-      const session = sessionOrThrow(await requestSession.update());
-      return { status: 200, body: { cart: await (await getStore()).getCart(userId), session } };
-    },
+    answerCartChange(requestSession, userId, productId),
   );
 }
 

@@ -1,6 +1,6 @@
-import { answerMutation, defineRoute, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
+import { answerMutation, defineRoute, readMutationBody, requireUserId, requireUserIdForUpdate } from '@/lib/api';
 import { addToCartSchema } from '@/lib/cart/cart-input';
-import { assertCartChanged } from '@/lib/cart/cart-outcome';
+import { answerCartChange } from '@/lib/cart/cart-outcome';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -19,11 +19,7 @@ export default defineRoute({
     await answerMutation(
       { req, res, session: requestSession, userId, body },
       (writes) => writes.addToCart(userId, productId, quantity),
-      async (outcome) => {
-        assertCartChanged(outcome, productId);
-        const session = sessionOrThrow(await requestSession.update());
-        return { status: 200, body: { cart: await (await getStore()).getCart(userId), session } };
-      },
+      answerCartChange(requestSession, userId, productId),
     );
   },
 });
