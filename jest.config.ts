@@ -37,13 +37,13 @@ const config: Config = {
       displayName: 'app',
       // The fixture's own tests run here: this project's setup copies lib/session into it.
       testMatch: ['<rootDir>/__tests__/app/**/*.test.ts', '<rootDir>/__tests__/fixtures/*/__tests__/**/*.test.ts'],
-      globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',
+      globalSetup: '<rootDir>/support/build-app.ts',
     },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/__tests__/helpers/build-app.ts',
+      globalSetup: '<rootDir>/support/build-app.ts',
     },
   ],
   testTimeout: 30_000,

@@ -5,9 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../__tests__/helpers/app-server';
-import buildApp from '../__tests__/helpers/build-app';
-import { signInOverHttp } from '../__tests__/helpers/http-sign-in';
+import { ROOT } from '../support/app-server';
+import buildApp from '../support/build-app';
+import { signInOverHttp } from '../support/http-sign-in';
 import type { TestCookieJar } from '../lib/session/testing';
 
 export const SESSION_COOKIE = '__Secure-next-auth.session-token';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../__tests__/helpers/app-server';
+import { ROOT } from '../support/app-server';
 
 export interface MachineInfo {
   cpuModel: string;

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appEnv, NEXT_BIN, ROOT } from '../__tests__/helpers/app-server';
+import { appEnv, NEXT_BIN, ROOT } from '../support/app-server';
 
 export const PROFILE_APP_DIR = path.join(os.tmpdir(), 'next-session-bench-profile-app');
 const STAMP_FILE = path.join(PROFILE_APP_DIR, '.next', 'bench-build-args.json');

@@ -7,7 +7,7 @@
  * no time left to build it, on the main build, where our bundle counts as a whole.
  * Profiler overhead makes req/s here lower than the benchmark's: only the shares count.
  */
-import { ROOT } from '../__tests__/helpers/app-server';
+import { ROOT } from '../support/app-server';
 import { CART_LINES, fillCart, signIn, syncSessionCookie } from './app';
 import { analyseWindow, type ProfileBreakdown } from './cpu-profile';
 import { buildHttpCase, FLOOR_CASE, HTTP_CASE_IDS, type HttpCaseId } from './http-cases';

@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appEnv, freePort, NEXT_BIN } from '../__tests__/helpers/app-server';
+import { appEnv, freePort, NEXT_BIN } from '../support/app-server';
 import type { CpuProfile } from './cpu-profile';
 
 /** Finer than the default 1 ms, so a few seconds per case give thousands of samples. */

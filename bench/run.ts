@@ -9,7 +9,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { type RunningApp, ROOT, startApp } from '../__tests__/helpers/app-server';
+import { type RunningApp, ROOT, startApp } from '../support/app-server';
 import { type BuildOutcome, CART_LINES, ensureBuilt, fillCart, signIn } from './app';
 import { type CodecBenchResult, runCodecBench } from './codec';
 import { type CookieSizeResult, runCookieSizeTable } from './cookie-size';

@@ -2,7 +2,7 @@
  * SVG -> PNG through Debian's Chromium (playwright-core; never a downloaded browser).
  */
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from '../__tests__/helpers/browser';
+import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from '../support/browser';
 
 
 export async function renderSvgToPng(svg: string, outFile: string): Promise<void> {

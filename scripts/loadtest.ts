@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type autocannon from 'autocannon';
-import { startApp, type RunningApp } from '../__tests__/helpers/app-server';
-import buildApp from '../__tests__/helpers/build-app';
+import { startApp, type RunningApp } from '../support/app-server';
+import buildApp from '../support/build-app';
 import type { TestCookieJar } from '../lib/session/testing';
 import { fillCart, signIn } from '../bench/app';
 import { percentile } from '../bench/stats';

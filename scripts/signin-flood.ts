@@ -10,8 +10,8 @@
  * system, from /proc). The figures belong in docs/reliability.md. Not part of `npm test`.
  */
 import autocannon from 'autocannon';
-import { startApp, type RunningApp } from '../__tests__/helpers/app-server';
-import buildApp from '../__tests__/helpers/build-app';
+import { startApp, type RunningApp } from '../support/app-server';
+import buildApp from '../support/build-app';
 import { readProcessCpuSeconds } from '../bench/process-cpu';
 
 const DURATION_SECONDS = Number(process.argv[2] ?? 15);

@@ -1,10 +1,10 @@
 import { decode, type JWT } from 'next-auth/jwt';
 import request from 'supertest';
 import { createStore, type Store } from '@/lib/db';
-import { type RunningApp, startApp } from '../helpers/app-server';
+import { type RunningApp, startApp } from '../../support/app-server';
 import { setCookiesOf } from '../helpers/cookie-jar';
 import { type TestCookieJar } from '@/lib/session/testing';
-import { signInOverHttp } from '../helpers/http-sign-in';
+import { signInOverHttp } from '../../support/http-sign-in';
 
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
 

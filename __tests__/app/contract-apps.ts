@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { appEnv, freePort, startApp, startNextServer } from '../helpers/app-server';
-import { FIXTURE_DIR } from '../helpers/build-fixture';
+import { appEnv, freePort, startApp, startNextServer } from '../../support/app-server';
+import { FIXTURE_DIR } from '../../support/build-fixture';
 import { type TestCookieJar } from '@/lib/session/testing';
-import { signInOverHttp, signInWithCredentials } from '../helpers/http-sign-in';
+import { signInOverHttp, signInWithCredentials } from '../../support/http-sign-in';
 
 export type Mode = 'http' | 'https';
 

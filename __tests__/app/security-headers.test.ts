@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { type RunningApp, startApp } from '../helpers/app-server';
+import { type RunningApp, startApp } from '../../support/app-server';
 
 /**
  * `next start` runs in production, where the app is in secure-cookie mode (HTTPS only):

@@ -1,10 +1,10 @@
 import { decode } from 'next-auth/jwt';
 import http from 'node:http';
 import request from 'supertest';
-import { type RunningApp, startApp, startAppExpectingFailure } from '../helpers/app-server';
+import { type RunningApp, startApp, startAppExpectingFailure } from '../../support/app-server';
 import { cookieWritesOf, setCookiesOf } from '../helpers/cookie-jar';
 import { type TestCookieJar } from '@/lib/session/testing';
-import { signInOverHttp } from '../helpers/http-sign-in';
+import { signInOverHttp } from '../../support/http-sign-in';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
 
 // next start runs in production: secure cookie names (production forces them).

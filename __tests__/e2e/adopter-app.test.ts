@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { appEnv, freePort, startNextServer } from '../helpers/app-server';
-import { type BrowserSession, hasChromium, openBrowser, runScenario, screenshot, waitForText } from '../helpers/browser';
-import { FIXTURE_DIR } from '../helpers/build-fixture';
+import { appEnv, freePort, startNextServer } from '../../support/app-server';
+import { type BrowserSession, hasChromium, openBrowser, runScenario, screenshot, waitForText } from '../../support/browser';
+import { FIXTURE_DIR } from '../../support/build-fixture';
 
 /**
  * The adoption fixture (a stock next-auth app that copied lib/session) in real Chromium:

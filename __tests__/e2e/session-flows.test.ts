@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { hashPassword } from '@/lib/auth/password';
 import { createStore, type Store } from '@/lib/db';
-import { type RunningApp, startApp } from '../helpers/app-server';
-import { type BrowserSession, hasChromium, openBrowser, runScenario, screenshot, signInThroughForm, textOf, waitForText } from '../helpers/browser';
+import { type RunningApp, startApp } from '../../support/app-server';
+import { type BrowserSession, hasChromium, openBrowser, runScenario, screenshot, signInThroughForm, textOf, waitForText } from '../../support/browser';
 
 /**
  * Real Chromium against the built app (`next start`, production mode, fresh SQLite).

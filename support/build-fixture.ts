@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { NEXT_BIN, ROOT } from './app-server';
+import { ROOT } from './app-server';
+import { nextBuild } from './next-build';
 
 /** The second app: a stock next-auth setup that adopts the toolkit (see its README). */
 export const FIXTURE_DIR = path.join(ROOT, '__tests__', 'fixtures', 'stock-app');
@@ -15,11 +15,5 @@ export function buildFixture(): void {
   const target = path.join(FIXTURE_DIR, 'lib', 'session');
   rmSync(target, { recursive: true, force: true });
   cpSync(path.join(ROOT, 'lib', 'session'), target, { recursive: true });
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' };
-  try {
-    execFileSync(process.execPath, [NEXT_BIN, 'build', '--webpack'], { cwd: FIXTURE_DIR, env, stdio: 'pipe' });
-  } catch (error) {
-    const failure = error as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`fixture build failed:\n${failure.stdout?.toString() ?? ''}\n${failure.stderr?.toString() ?? ''}`);
-  }
+  nextBuild(FIXTURE_DIR, { PATH: process.env.PATH, HOME: process.env.HOME, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' }, 'fixture build');
 }

@@ -1,0 +1,26 @@
+import { appEnv, ROOT } from './app-server';
+import { buildFixture } from './build-fixture';
+import { isBuildFresh, nextBuild } from './next-build';
+
+const SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package-lock.json'];
+
+/** The app's `next build`, unless the build is newer than every source (always in CI); true when it built. */
+export function buildAppWhenStale(): boolean {
+  if (process.env.CI !== 'true' && isBuildFresh(ROOT, SOURCES)) return false;
+  nextBuild(ROOT, appEnv(3999));
+  return true;
+}
+
+/**
+ * jest globalSetup for the whole-app tests: the fixture app, then the app when stale.
+ */
+export default async function buildApp(): Promise<void> {
+  // Both the app and the e2e projects name this setup; jest runs it once per project.
+  if (process.env.APP_BUILT_THIS_RUN === '1') return;
+  process.env.APP_BUILT_THIS_RUN = '1';
+  const fixtureStarted = Date.now();
+  buildFixture(); // small (~10 s), and it must carry the current lib/session: always rebuilt
+  console.log(`\n[app tests] fixture build took ${Math.round((Date.now() - fixtureStarted) / 1000)} s`);
+  const started = Date.now();
+  if (buildAppWhenStale()) console.log(`\n[app tests] next build took ${Math.round((Date.now() - started) / 1000)} s`);
+}
