@@ -25,7 +25,7 @@ const config = [
   { files: ['lib/**/*.{ts,tsx}', 'pages/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', TOOLKIT_ENTRIES_ONLY] } },
   { files: ['lib/session/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', TOOLKIT_STANDS_ALONE] } },
   {
-    ignores: ['.next/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'next-env.d.ts', '__tests__/fixtures/*/lib/session/**', '__tests__/fixtures/*/.next/**'],
+    ignores: ['.next/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'next-env.d.ts', '__tests__/fixtures/*/lib/session/**', '__tests__/fixtures/*/.next/**', 'bench/stock-app/.next/**'],
   },
 ];
 

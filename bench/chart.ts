@@ -1,75 +1,64 @@
-/** A horizontal SVG bar chart (no dependencies), rendered to PNG by screenshot.ts. */
-
-export interface Bar {
-  label: string;
-  value: number;
-  /** Text after the bar, e.g. "1,234 req/s · p99 12 ms". */
-  note: string;
-  color: string;
-}
-
-export interface BarChart {
-  title: string;
-  subtitle: string;
-  axisLabel: string;
-  bars: Bar[];
-}
+/** The HTTP results as a horizontal SVG bar chart (no dependencies), rendered to PNG by screenshot.ts. */
+import type { HttpBenchResult } from './http';
+import { appOf } from './http-cases';
+import type { MachineInfo } from './machine';
+import { renderSvgToPng } from './screenshot';
+import { formatCount, formatMs } from './stats';
 
 const WIDTH = 900;
 const LABEL_WIDTH = 320;
-const NOTE_WIDTH = 240;
+const PLOT_WIDTH = WIDTH - LABEL_WIDTH - 240;
 const ROW_HEIGHT = 56;
 const TOP = 78;
 const BOTTOM = 52;
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const text = (x: number, y: number, className: string, content: string, anchor = 'start') =>
+  `<text x="${x}" y="${y}" text-anchor="${anchor}" class="${className}">${escapeXml(content)}</text>`;
 
 /** 1, 2 or 5 times a power of ten, so that about five gridlines span the data. */
 function niceStep(max: number): number {
-  const raw = max / 5;
-  const power = 10 ** Math.floor(Math.log10(raw || 1));
-  return ([1, 2, 5, 10].find((factor) => factor * power >= raw) ?? 10) * power;
+  const power = 10 ** Math.floor(Math.log10(max / 5 || 1));
+  return ([1, 2, 5, 10].find((factor) => factor * power >= max / 5) ?? 10) * power;
 }
 
-function gridlines(scaleMax: number, step: number, plotWidth: number, height: number): string {
-  const lines: string[] = [];
+function renderSvg(http: HttpBenchResult, machine: MachineInfo): string {
+  const { options, summaries } = http;
+  const height = TOP + summaries.length * ROW_HEIGHT + BOTTOM;
+  const max = Math.max(...summaries.map((summary) => summary.requestsPerSecond), 1);
+  const step = niceStep(max);
+  const scaleMax = Math.ceil(max / step) * step;
+  const grid: string[] = [];
   for (let value = 0; value <= scaleMax + step / 2; value += step) {
-    const x = LABEL_WIDTH + (value / scaleMax) * plotWidth;
-    lines.push(
-      `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - BOTTOM}" stroke="#e2e5ea"/>`,
-      `<text x="${x}" y="${height - BOTTOM + 18}" text-anchor="middle" class="tick">${value.toLocaleString('en-US')}</text>`,
-    );
+    const x = LABEL_WIDTH + (value / scaleMax) * PLOT_WIDTH;
+    grid.push(`<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - BOTTOM}" stroke="#e2e5ea"/>`, text(x, height - BOTTOM + 18, 'tick', formatCount(value), 'middle'));
   }
-  return lines.join('');
-}
-
-export function renderBarChartSvg(chart: BarChart): string {
-  const height = TOP + chart.bars.length * ROW_HEIGHT + BOTTOM;
-  const plotWidth = WIDTH - LABEL_WIDTH - NOTE_WIDTH;
-  const step = niceStep(Math.max(...chart.bars.map((bar) => bar.value), 1));
-  const scaleMax = Math.ceil(Math.max(...chart.bars.map((bar) => bar.value), 1) / step) * step;
-  const rows = chart.bars.map((bar, index) => {
+  const rows = summaries.map((summary, index) => {
     const y = TOP + index * ROW_HEIGHT;
-    const barWidth = Math.max(1, (bar.value / scaleMax) * plotWidth);
+    const barWidth = Math.max(1, (summary.requestsPerSecond / scaleMax) * PLOT_WIDTH);
+    const color = appOf(summary.caseId) === 'stock' ? '#8c959f' : '#1f6feb';
     return [
-      `<text x="${LABEL_WIDTH - 12}" y="${y + ROW_HEIGHT / 2 + 5}" text-anchor="end" class="label">${escapeXml(bar.label)}</text>`,
-      `<rect x="${LABEL_WIDTH}" y="${y + 10}" width="${barWidth}" height="${ROW_HEIGHT - 20}" rx="3" fill="${bar.color}"/>`,
-      `<text x="${LABEL_WIDTH + barWidth + 8}" y="${y + ROW_HEIGHT / 2 + 5}" class="note">${escapeXml(bar.note)}</text>`,
+      text(LABEL_WIDTH - 12, y + ROW_HEIGHT / 2 + 5, 'label', summary.label, 'end'),
+      `<rect x="${LABEL_WIDTH}" y="${y + 10}" width="${barWidth}" height="${ROW_HEIGHT - 20}" rx="3" fill="${color}"/>`,
+      text(LABEL_WIDTH + barWidth + 8, y + ROW_HEIGHT / 2 + 5, 'note', `${formatCount(summary.requestsPerSecond)} req/s · p99 ${formatMs(summary.p99Ms)}`),
     ].join('');
   });
+  const subtitle = `next start on 127.0.0.1, autocannon ${options.connections} connections, median of ${options.rounds} x ${options.durationSeconds} s; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
-    '<style>text{font-family:"DejaVu Sans",Arial,sans-serif;fill:#1f2328}.title{font-size:19px;font-weight:bold}',
-    '.subtitle{font-size:12.5px;fill:#57606a}.label{font-size:14px}.note{font-size:13.5px;font-weight:bold}.tick{font-size:12px;fill:#57606a}.axis{font-size:13px;fill:#57606a}</style>',
+    '<style>text{font-family:"DejaVu Sans",Arial,sans-serif;fill:#1f2328}.title{font-size:19px;font-weight:bold}.subtitle{font-size:12.5px;fill:#57606a}',
+    '.label{font-size:14px}.note{font-size:13.5px;font-weight:bold}.tick{font-size:12px;fill:#57606a}.axis{font-size:13px;fill:#57606a}</style>',
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
-    `<text x="16" y="28" class="title">${escapeXml(chart.title)}</text>`,
-    `<text x="16" y="50" class="subtitle">${escapeXml(chart.subtitle)}</text>`,
-    gridlines(scaleMax, step, plotWidth, height),
+    text(16, 28, 'title', 'Requests per second by case (higher is better)'),
+    text(16, 50, 'subtitle', subtitle),
+    ...grid,
     ...rows,
     `<line x1="${LABEL_WIDTH}" y1="${TOP - 8}" x2="${LABEL_WIDTH}" y2="${height - BOTTOM}" stroke="#57606a"/>`,
-    `<text x="${LABEL_WIDTH + plotWidth / 2}" y="${height - 10}" text-anchor="middle" class="axis">${escapeXml(chart.axisLabel)}</text>`,
+    text(LABEL_WIDTH + PLOT_WIDTH / 2, height - 10, 'axis', 'req/s (grey: the stock next-auth app without a store; blue: ours)', 'middle'),
     '</svg>',
   ].join('\n');
+}
+
+export function renderHttpChart(http: HttpBenchResult, machine: MachineInfo, outFile: string): Promise<void> {
+  return renderSvgToPng(renderSvg(http, machine), outFile);
 }

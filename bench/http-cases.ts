@@ -1,58 +1,56 @@
 /**
- * The four requests under load. Each sends the jar's cookies as they were when the case
- * started: a response re-issues the session cookie, but the original stays valid for
- * the whole run (30-day expiry; only a revocation would end it).
+ * The requests under load: three on the stock peer, five on our app. Each sends the jar's
+ * cookies as they were when the case started: a response re-issues the session cookie, but
+ * the original stays valid for the whole run.
  */
 import type { SignedInSession } from './app';
 
-export const HTTP_CASE_IDS = ['refresh', 'nextauth-update', 'session-get', 'cart-get', 'floor'] as const;
-export type HttpCaseId = (typeof HTTP_CASE_IDS)[number];
+export type AppName = 'stock' | 'ours';
 
-/**
- * A route that does nothing (no session, no store): what Next.js alone costs per request
- * and the lowest p99 any route can reach here. Not one of the issue's cases, so no p99
- * target applies to it, and it is not profiled.
- */
-export const FLOOR_CASE: HttpCaseId = 'floor';
+interface CaseSpec {
+  label: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /** update: what useSession().update(data) sends (CSRF token in the body, its cookie alongside); data: `{ data }` only. */
+  body?: 'update' | 'data';
+  /** What the first, checked response must contain. */
+  expect: string;
+  /** The floors: a route that reads no session, asked without cookies. */
+  anonymous?: true;
+}
 
-/** The case every ratio is taken against. */
-export const BASELINE_CASE: HttpCaseId = 'nextauth-update';
+const SPECS = {
+  'stock-update': { label: 'stock: POST /api/auth/session (update)', method: 'POST', path: '/api/auth/session', body: 'update', expect: '"name":"Alice"' },
+  'stock-recipe': { label: "stock: the seed article's recipe", method: 'POST', path: '/api/recipe', body: 'data', expect: '"name":"Alice"' },
+  'stock-floor': { label: 'stock: GET /api/ping (the floor)', method: 'GET', path: '/api/ping', expect: '"status":"ok"', anonymous: true },
+  refresh: { label: 'ours: POST /api/session/refresh', method: 'POST', path: '/api/session/refresh', body: 'data', expect: 'alice@example.com' },
+  'nextauth-update': { label: 'ours: POST /api/auth/session (update)', method: 'POST', path: '/api/auth/session', body: 'update', expect: 'alice@example.com' },
+  'session-get': { label: 'ours: GET /api/auth/session', method: 'GET', path: '/api/auth/session', expect: 'alice@example.com' },
+  'cart-get': { label: 'ours: GET /api/cart', method: 'GET', path: '/api/cart', expect: '"items"' },
+  health: { label: 'ours: GET /api/health', method: 'GET', path: '/api/health', expect: '"status":"ok"', anonymous: true },
+} satisfies Record<string, CaseSpec>;
+
+export type HttpCaseId = keyof typeof SPECS;
+export const HTTP_CASE_IDS = Object.keys(SPECS) as HttpCaseId[];
+export const HTTP_CASE_LABELS = Object.fromEntries(HTTP_CASE_IDS.map((id) => [id, SPECS[id].label])) as Record<HttpCaseId, string>;
+export const appOf = (id: HttpCaseId): AppName => (id.startsWith('stock-') ? 'stock' : 'ours');
 
 export interface HttpCase {
   id: HttpCaseId;
-  label: string;
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
   body?: string;
+  expect: string;
 }
 
-export const HTTP_CASE_LABELS: Record<HttpCaseId, string> = {
-  refresh: 'POST /api/session/refresh (ours)',
-  'nextauth-update': 'POST /api/auth/session (next-auth update)',
-  'session-get': 'GET /api/auth/session',
-  'cart-get': 'GET /api/cart',
-  floor: 'GET /api/health (Next.js floor)',
-};
-
-const PATCH = { name: 'Alice' };
-
 export function buildHttpCase(id: HttpCaseId, session: SignedInSession): HttpCase {
+  const spec: CaseSpec = SPECS[id];
   const cookie = session.jar.header();
-  const json = { 'content-type': 'application/json', cookie };
-  const base = { id, label: HTTP_CASE_LABELS[id] };
-  switch (id) {
-    case 'refresh':
-      // Origin is optional; when sent it must be the app's own (lib/api/same-origin.ts).
-      return { ...base, method: 'POST', path: '/api/session/refresh', headers: { ...json, origin: session.url }, body: JSON.stringify({ data: PATCH }) };
-    case 'nextauth-update':
-      // What useSession().update(data) sends: the CSRF token in the body, its cookie alongside.
-      return { ...base, method: 'POST', path: '/api/auth/session', headers: json, body: JSON.stringify({ csrfToken: session.csrfToken, data: PATCH }) };
-    case 'session-get':
-      return { ...base, method: 'GET', path: '/api/auth/session', headers: { cookie } };
-    case 'cart-get':
-      return { ...base, method: 'GET', path: '/api/cart', headers: { cookie } };
-    case 'floor':
-      return { ...base, method: 'GET', path: '/api/health', headers: {} };
-  }
+  const data = { name: 'Alice' };
+  if (!spec.body) return { id, method: spec.method, path: spec.path, headers: spec.anonymous ? {} : { cookie }, expect: spec.expect };
+  // Our routes accept an Origin header only when it is the app's own (lib/api/same-origin.ts); a browser sends it.
+  const headers = { 'content-type': 'application/json', cookie, origin: session.url };
+  const body = JSON.stringify(spec.body === 'update' ? { csrfToken: session.csrfToken, data } : { data });
+  return { id, method: spec.method, path: spec.path, headers, body, expect: spec.expect };
 }

@@ -1,67 +1,45 @@
 /**
- * autocannon against the running app: a short warm-up of every case, then the cases
- * in alternating order over a few rounds (A B C D E, then E D C B A ...), each one run whose
- * first seconds warm up (and open the connections) before the measured window, all on
- * loopback (see windowed-load.ts). Latencies come from every response sent in the window
- * (ms, fractional), not only the 2xx ones.
+ * autocannon against both running apps: every case first warms its server, then rounds
+ * run all cases in alternating order (A B ... H, then H ... A), so machine noise hits every
+ * case. Each run's first seconds warm the freshly opened connections (windowed-load.ts).
  */
-import { syncSessionCookie, type SignedInSession } from './app';
-import { BASELINE_CASE, buildHttpCase, HTTP_CASE_IDS, HTTP_CASE_LABELS, type HttpCaseId } from './http-cases';
-import { loadCase, probe } from './load';
+import { type SignedInSession, syncSessionCookie } from './app';
+import { type AppName, appOf, buildHttpCase, HTTP_CASE_IDS, HTTP_CASE_LABELS, type HttpCase, type HttpCaseId } from './http-cases';
 import { readProcessCpuSeconds } from './process-cpu';
-import { mean, percentile } from './stats';
+import { median, percentile, sum } from './stats';
+import { runWindowedLoad } from './windowed-load';
 
 export interface HttpBenchOptions {
   rounds: number;
-  /**
-   * Once before the rounds, per case. A fresh server needs 10-15 s of write load before
-   * its CPU per request settles (JIT, heap growth): without it the first update case
-   * measured costs up to twice the CPU of the same case later in the run.
-   */
+  /** Per case, before the rounds: a fresh server's CPU per request settles only under load (JIT, heap). */
   serverWarmupSeconds: number;
   warmupSeconds: number;
   durationSeconds: number;
   connections: number;
 }
 
-/** The server under load: its pid gives its CPU time per request. */
-export interface HttpTarget {
-  session: SignedInSession;
-  serverPid: number;
-}
+/** A running app: its signed-in session, and its pid for the CPU per request. */
+export type HttpTargets = Record<AppName, { session: SignedInSession; pid: number }>;
 
+/** One autocannon run; round 0 is the server warm-up (only its non-2xx and errors count). */
 export interface HttpRun {
   caseId: HttpCaseId;
   round: number;
   requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
   responses: number;
-  /** Over the warm-up and the window. */
+  /** Over the whole run, warm-up included. */
   non2xx: number;
-  /** Connection errors and timeouts, over the warm-up and the window. */
   errors: number;
-  /** When every connection had had its first response (ms after they were opened); null if one never did. */
-  connectionsOpenMs: number | null;
-  /** Server CPU (user + system) over the measured window, divided by the responses; NaN without /proc. */
-  serverCpuMsPerRequest: number;
+  serverCpuMs: number;
+  latenciesMs: number[];
 }
 
-export interface HttpCaseSummary {
-  caseId: HttpCaseId;
+/** req/s: median over rounds; p50/p99: over every measured response; CPU: over the windows / their responses (NaN without /proc). */
+export interface HttpCaseSummary extends Pick<HttpRun, 'caseId' | 'requestsPerSecond' | 'non2xx' | 'errors'> {
   label: string;
-  /** Mean over rounds. */
-  requestsPerSecond: number;
-  /** Over every response of every measured round. */
   p50Ms: number;
   p99Ms: number;
-  non2xx: number;
-  errors: number;
-  ratioToBaseline: number;
-  /** Over every round: total server CPU / total responses. */
   serverCpuMsPerRequest: number;
-  /** Baseline's CPU per request / this case's: above 1, cheaper than next-auth's update. */
-  cpuRatioToBaseline: number;
 }
 
 export interface HttpBenchResult {
@@ -70,80 +48,62 @@ export interface HttpBenchResult {
   summaries: HttpCaseSummary[];
 }
 
-async function measureCase(target: HttpTarget, id: HttpCaseId, round: number, options: HttpBenchOptions): Promise<{ run: HttpRun; latenciesMs: number[] }> {
-  const { session, serverPid } = target;
-  await syncSessionCookie(session);
+/** One request outside the load: it must succeed and carry the session, or nothing is measured. */
+async function probe(url: string, spec: HttpCase): Promise<void> {
+  const response = await fetch(`${url}${spec.path}`, { method: spec.method, headers: spec.headers, body: spec.body, redirect: 'manual' });
+  const text = await response.text();
+  if (response.status !== 200 || !text.includes(spec.expect)) {
+    throw new Error(`${HTTP_CASE_LABELS[spec.id]}: first response was HTTP ${response.status} without ${spec.expect}: ${text.slice(0, 300)}`);
+  }
+}
+
+async function runCase(targets: HttpTargets, id: HttpCaseId, round: number, warmupSeconds: number, durationSeconds: number, connections: number): Promise<HttpRun> {
+  const { session, pid } = targets[appOf(id)];
+  if (appOf(id) === 'ours') await syncSessionCookie(session);
   const spec = buildHttpCase(id, session);
   await probe(session.url, spec);
-  let cpuBefore: number | null = null;
-  const { window, warmup, allConnectionsServedAfterMs } = await loadCase(
-    session.url,
-    spec,
-    options.connections,
-    { warmup: options.warmupSeconds, measured: options.durationSeconds },
-    () => (cpuBefore = readProcessCpuSeconds(serverPid)),
-  );
-  const cpuAfter = readProcessCpuSeconds(serverPid);
-  const cpuSeconds = cpuBefore === null || cpuAfter === null ? NaN : cpuAfter - cpuBefore;
-  const { latenciesMs } = window;
-  const run: HttpRun = {
+  let cpuBefore = NaN;
+  const onWindowStart = () => (cpuBefore = readProcessCpuSeconds(pid) ?? NaN);
+  const { window, warmup } = await runWindowedLoad({ ...spec, url: `${session.url}${spec.path}`, connections, warmupSeconds, durationSeconds, onWindowStart });
+  return {
     caseId: id,
     round,
     requestsPerSecond: window.completed / window.seconds,
-    p50Ms: percentile(latenciesMs, 0.5),
-    p99Ms: percentile(latenciesMs, 0.99),
     responses: window.completed,
     non2xx: window.non2xx + warmup.non2xx,
     errors: window.errors + warmup.errors,
-    connectionsOpenMs: allConnectionsServedAfterMs,
-    serverCpuMsPerRequest: (cpuSeconds * 1000) / window.completed,
+    serverCpuMs: ((readProcessCpuSeconds(pid) ?? NaN) - cpuBefore) * 1000,
+    latenciesMs: window.latenciesMs,
   };
-  return { run, latenciesMs };
 }
 
-function summarise(runs: HttpRun[], latencies: Map<HttpCaseId, number[]>): HttpCaseSummary[] {
-  const rate = (id: HttpCaseId) => mean(runs.filter((run) => run.caseId === id).map((run) => run.requestsPerSecond));
-  const cpuPerRequest = (id: HttpCaseId) => {
-    const own = runs.filter((run) => run.caseId === id);
-    const cpuMs = own.reduce((sum, run) => sum + run.serverCpuMsPerRequest * run.responses, 0);
-    return cpuMs / own.reduce((sum, run) => sum + run.responses, 0);
+function summarise(id: HttpCaseId, runs: HttpRun[]): HttpCaseSummary {
+  const all = runs.filter((run) => run.caseId === id);
+  const measured = all.filter((run) => run.round > 0);
+  const latencies = measured.flatMap((run) => run.latenciesMs);
+  return {
+    caseId: id,
+    label: HTTP_CASE_LABELS[id],
+    requestsPerSecond: median(measured.map((run) => run.requestsPerSecond)),
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    non2xx: sum(all.map((run) => run.non2xx)),
+    errors: sum(all.map((run) => run.errors)),
+    serverCpuMsPerRequest: sum(measured.map((run) => run.serverCpuMs)) / sum(measured.map((run) => run.responses)),
   };
-  const baseline = rate(BASELINE_CASE);
-  return HTTP_CASE_IDS.map((id) => {
-    const own = runs.filter((run) => run.caseId === id);
-    const all = latencies.get(id) ?? [];
-    return {
-      caseId: id,
-      label: HTTP_CASE_LABELS[id],
-      requestsPerSecond: rate(id),
-      p50Ms: percentile(all, 0.5),
-      p99Ms: percentile(all, 0.99),
-      non2xx: own.reduce((sum, run) => sum + run.non2xx, 0),
-      errors: own.reduce((sum, run) => sum + run.errors, 0),
-      ratioToBaseline: rate(id) / baseline,
-      serverCpuMsPerRequest: cpuPerRequest(id),
-      cpuRatioToBaseline: cpuPerRequest(BASELINE_CASE) / cpuPerRequest(id),
-    };
-  });
 }
 
-export async function runHttpBench(target: HttpTarget, options: HttpBenchOptions, log: (line: string) => void): Promise<HttpBenchResult> {
+export async function runHttpBench(targets: HttpTargets, options: HttpBenchOptions, log: (line: string) => void): Promise<HttpBenchResult> {
+  const { rounds, serverWarmupSeconds, warmupSeconds, durationSeconds, connections } = options;
   const runs: HttpRun[] = [];
-  const latencies = new Map<HttpCaseId, number[]>();
-  for (const id of HTTP_CASE_IDS) {
-    await syncSessionCookie(target.session);
-    await loadCase(target.session.url, buildHttpCase(id, target.session), options.connections, { warmup: options.serverWarmupSeconds, measured: 0 });
-  }
-  for (let round = 1; round <= options.rounds; round += 1) {
-    const order = round % 2 === 1 ? [...HTTP_CASE_IDS] : [...HTTP_CASE_IDS].reverse();
-    for (const id of order) {
-      const { run, latenciesMs } = await measureCase(target, id, round, options);
+  for (const id of HTTP_CASE_IDS) runs.push(await runCase(targets, id, 0, serverWarmupSeconds, 0, connections));
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const id of round % 2 === 1 ? HTTP_CASE_IDS : [...HTTP_CASE_IDS].reverse()) {
+      const run = await runCase(targets, id, round, warmupSeconds, durationSeconds, connections);
       runs.push(run);
-      latencies.set(id, [...(latencies.get(id) ?? []), ...latenciesMs]);
-      log(
-        `  round ${round} ${id.padEnd(16)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${run.p50Ms.toFixed(1)} ms  p99 ${run.p99Ms.toFixed(1)} ms  non-2xx ${run.non2xx}  errors ${run.errors}  server CPU ${run.serverCpuMsPerRequest.toFixed(2)} ms/req`,
-      );
+      const cpu = (run.serverCpuMs / run.responses).toFixed(2);
+      log(`  round ${round} ${id.padEnd(16)} ${run.requestsPerSecond.toFixed(0).padStart(6)} req/s  p99 ${percentile(run.latenciesMs, 0.99).toFixed(1)} ms  non-2xx ${run.non2xx}  errors ${run.errors}  CPU ${cpu} ms/req`);
     }
   }
-  return { options, runs, summaries: summarise(runs, latencies) };
+  return { options, runs: runs.map((run) => ({ ...run, latenciesMs: [] })), summaries: HTTP_CASE_IDS.map((id) => summarise(id, runs)) };
 }

@@ -1,9 +1,6 @@
-/**
- * SVG -> PNG through Debian's Chromium (playwright-core; never a downloaded browser).
- */
+/** SVG -> PNG through Debian's Chromium (playwright-core; never a downloaded browser). */
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_FLAGS as FLAGS } from '../support/browser';
-
 
 export async function renderSvgToPng(svg: string, outFile: string): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });

@@ -1,5 +1,5 @@
 import type { JWT } from 'next-auth/jwt';
-import type { Cart, UserRecord } from '../lib/db/store';
+import type { UserRecord } from '../lib/db/store';
 import { projectClaims } from '../lib/auth/claims';
 
 /**
@@ -9,28 +9,15 @@ import { projectClaims } from '../lib/auth/claims';
  */
 export function realisticClaims(cartLines: number): JWT {
   const now = Date.UTC(2025, 0, 15, 12, 0, 0);
-  const user: UserRecord = {
-    id: '6f1c2a4e-8d3b-4f7a-9c21-5b0e7d9a3f18',
-    email: 'alice@example.com',
-    name: 'Alice Example',
-    role: 'member',
-    preferences: { theme: 'dark', locale: 'en-GB' },
-    sessionVersion: 17,
-    revokedBefore: null,
-    disabled: false,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const user: UserRecord = { id: '6f1c2a4e-8d3b-4f7a-9c21-5b0e7d9a3f18', email: 'alice@example.com', name: 'Alice Example', role: 'member',
+    preferences: { theme: 'dark', locale: 'en-GB' }, sessionVersion: 17, revokedBefore: null, disabled: false, createdAt: now, updatedAt: now };
   const items = Array.from({ length: cartLines }, (_, index) => ({
     productId: index + 1,
     name: `Product ${index + 1}`,
     priceCents: 499 + (((index + 1) * 737) % 9500),
     quantity: 1 + ((index * 7) % 12),
   }));
-  const cart: Cart = {
-    items,
-    count: items.reduce((sum, line) => sum + line.quantity, 0),
-    totalCents: items.reduce((sum, line) => sum + line.quantity * line.priceCents, 0),
-  };
-  return { ...projectClaims(user, cart), authTime: now };
+  const count = items.reduce((sum, line) => sum + line.quantity, 0);
+  const totalCents = items.reduce((sum, line) => sum + line.quantity * line.priceCents, 0);
+  return { ...projectClaims(user, { items, count, totalCents }), authTime: now };
 }

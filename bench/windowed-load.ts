@@ -1,15 +1,10 @@
 /**
  * One autocannon run whose first seconds are a warm-up, with figures for the window after
- * it only, on connections that are already open.
- *
- * Why not a warm-up run and then a measured run: every autocannon run opens its
- * connections at once, and Node 20 (libuv >= 1.45, libuv PR #3696) accepts one pending
- * connection per event-loop iteration. On a saturated server an iteration serves every
- * open connection first, so the k-th new connection waits about k iterations: 100
- * connections opened at once against a server at ~2.5 ms per request take ~12 s to all
- * be accepted (reproduced with a plain `http.createServer`, no Next.js, no app code).
- * Those first requests then dominate p99 and time out at autocannon's 10 s. Counting only
- * requests sent after the warm-up measures the app, with the ramp reported on its own.
+ * it only, on connections that are already open. Why not a warm-up run and then a measured
+ * run: Node 20 (libuv >= 1.45, libuv PR #3696) accepts one pending connection per
+ * event-loop iteration, so on a saturated server the k-th of the connections opened at
+ * once waits about k iterations (seconds, with 100 connections), and those first requests
+ * would dominate p99 (reproduced with a plain `http.createServer` in docs/reliability.md).
  */
 import autocannon from 'autocannon';
 
@@ -22,11 +17,7 @@ export interface WindowCounts {
 }
 
 export interface WindowedLoad {
-  /**
-   * Requests sent after the warm-up: their counts and every latency (ms, fractional);
-   * `completed` counts the responses that arrived within the window whenever they were
-   * sent (the throughput: the ones still in flight at the stop do not bias it).
-   */
+  /** Requests sent after the warm-up, with every latency (ms); `completed`: responses that arrived in the window, whenever sent. */
   window: WindowCounts & { seconds: number; latenciesMs: number[]; completed: number };
   warmup: WindowCounts;
   /** Sent but neither answered nor failed when autocannon stopped (at most one per connection). */
@@ -51,12 +42,10 @@ export interface WindowedLoadOptions {
 /** autocannon's default, kept explicit: a request unanswered this long is an error. */
 const TIMEOUT_SECONDS = 10;
 
-function emptyCounts(): WindowCounts {
-  return { responses: 0, non2xx: 0, errors: 0, timeouts: 0 };
-}
+const emptyCounts = (): WindowCounts => ({ responses: 0, non2xx: 0, errors: 0, timeouts: 0 });
 
 export function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedLoad> {
-  const { warmupSeconds, durationSeconds, connections } = options;
+  const { url, connections, warmupSeconds, durationSeconds, requests, method, headers, body } = options;
   const started = performance.now();
   const windowStart = started + warmupSeconds * 1000;
   const warmup = emptyCounts();
@@ -64,19 +53,13 @@ export function runWindowedLoad(options: WindowedLoadOptions): Promise<WindowedL
   const served = new Set<unknown>();
   let sent = 0;
   let allConnectionsServedAfterMs: number | null = null;
-
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => options.onWindowStart?.(), warmupSeconds * 1000);
     const instance = autocannon(
       {
-        url: options.url,
-        connections,
+        url, connections, requests, method, headers, body,
         duration: warmupSeconds + durationSeconds,
         timeout: TIMEOUT_SECONDS,
-        requests: options.requests,
-        method: options.method,
-        headers: options.headers,
-        body: options.body,
         // The client emits 'request' before each write (autocannon lib/httpClient.js); its types omit that event.
         setupClient: (client) => void (client as unknown as NodeJS.EventEmitter).on('request', () => (sent += 1)),
       },

@@ -3,8 +3,8 @@
  * (SESSION_VERSION_CACHE_MS=0, the default) versus a hit in the in-process cache.
  * Interleaved rounds in one process; prints medians and p99 in microseconds.
  *
- *   npx tsx bench/version-check.ts                 # SQLite (temp file)
- *   DATABASE_URL=postgres://... npx tsx bench/version-check.ts   # also PostgreSQL
+ *   npx tsx scripts/version-check.ts                 # SQLite (temp file)
+ *   DATABASE_URL=postgres://... npx tsx scripts/version-check.ts   # also PostgreSQL
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
