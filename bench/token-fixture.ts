@@ -16,6 +16,7 @@ export function realisticClaims(cartLines: number): JWT {
     role: 'member',
     preferences: { theme: 'dark', locale: 'en-GB' },
     sessionVersion: 17,
+    sessionEpoch: 0,
     revokedBefore: null,
     disabled: false,
     createdAt: now,
