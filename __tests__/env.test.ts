@@ -156,4 +156,25 @@ describe('parseEnv', () => {
     expect(env.sessionMaxAgeSeconds).toBe(3600);
     expect(env.appUrl.origin).toBe('https://app.example.com');
   });
+  describe('SESSION_VERSION_CACHE_MS', () => {
+    const postgres = { NEXTAUTH_SECRET: SECRET, DATABASE_URL: 'postgres://app@db.internal:5432/app' };
+
+    it('defaults to 60 s on PostgreSQL, where notifications keep the cache right across instances', () => {
+      expect(parseEnv(postgres).sessionVersionCacheMs).toBe(60_000);
+      expect(parseEnv({ ...postgres, SESSION_VERSION_CACHE_MS: '' }).sessionVersionCacheMs).toBe(60_000);
+    });
+
+    it('defaults to 0 (no cache) on SQLite', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, DATABASE_URL: 'file:./app.db' }).sessionVersionCacheMs).toBe(0);
+    });
+
+    it('turns the cache off with an explicit 0 on either store', () => {
+      expect(parseEnv({ ...postgres, SESSION_VERSION_CACHE_MS: '0' }).sessionVersionCacheMs).toBe(0);
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, SESSION_VERSION_CACHE_MS: '0' }).sessionVersionCacheMs).toBe(0);
+    });
+
+    it('takes the given TTL', () => {
+      expect(parseEnv({ ...postgres, SESSION_VERSION_CACHE_MS: '5000' }).sessionVersionCacheMs).toBe(5000);
+    });
+  });
 });

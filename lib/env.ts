@@ -52,7 +52,7 @@ const envSchema = z.object({
   ),
   SEED_DEMO_DATA: booleanFlag,
   STORE_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(5000)),
-  SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(0)),
+  SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).optional()),
   TRUST_PROXY: booleanFlag,
   SIGNIN_MAX_FAILURES: countLimit(10),
   SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: countLimit(100),
@@ -69,7 +69,11 @@ export type Env = {
   seedDemoData: boolean;
   /** A store call slower than this answers 503. */
   storeTimeoutMs: number;
-  /** 0 = check every request against the store. */
+  /**
+   * How long a session state may be served from the per-process cache; 0 = check every
+   * request against the store. Unset: 60 s on PostgreSQL (where the cache is kept right
+   * across instances by LISTEN/NOTIFY, and is on only while listening), 0 on SQLite.
+   */
   sessionVersionCacheMs: number;
   /** Read the client IP from X-Forwarded-For (its last address) instead of the socket. */
   trustProxy: boolean;
@@ -99,6 +103,18 @@ function isExplicitDevOrTest(nodeEnv: string | undefined): boolean {
   return nodeEnv === 'development' || nodeEnv === 'test';
 }
 
+/**
+ * The TTL is a safety net on PostgreSQL: notifications drop an entry as soon as its change
+ * commits, and the TTL bounds what a notification lost in some unforeseen way could cost.
+ * SQLite serves one process, whose own writes forget their entries; no TTL needed to save
+ * a read that costs tens of microseconds.
+ */
+const POSTGRES_SESSION_CACHE_MS = 60_000;
+
+function defaultSessionCacheMs(databaseUrl: string): number {
+  return databaseUrl.startsWith('file:') ? 0 : POSTGRES_SESSION_CACHE_MS;
+}
+
 /** Parses an environment (default: `process.env`). Throws `EnvError` when it is unusable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
@@ -121,7 +137,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     cookieDomain: raw.COOKIE_DOMAIN,
     sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
     seedDemoData: raw.SEED_DEMO_DATA || isExplicitDevOrTest(source.NODE_ENV),
-    sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS,
+    sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS ?? defaultSessionCacheMs(raw.DATABASE_URL),
     storeTimeoutMs: raw.STORE_TIMEOUT_MS,
     trustProxy: raw.TRUST_PROXY,
     signInLimits: { maxFailures: raw.SIGNIN_MAX_FAILURES, maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY },

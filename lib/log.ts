@@ -13,7 +13,7 @@ const MAX_DEPTH = 4;
 const MAX_STACK_FRAMES = 8;
 
 export type LogFields = Readonly<Record<string, unknown>>;
-type Level = 'warn' | 'error';
+type Level = 'info' | 'warn' | 'error';
 
 function cut(text: string): string {
   return text.length <= MAX_LOG_VALUE_CHARS ? text : `${text.slice(0, MAX_LOG_VALUE_CHARS)}… (${text.length} chars)`;
@@ -66,6 +66,11 @@ export function formatLogLine(level: Level, event: string, fields: LogFields = {
  * @example
  * logWarn('session.patch-refused', { issues }); // {"level":"warn","event":"session.patch-refused","issues":[...]}
  */
+/** A change of state worth one line (a connection regained), not a problem. */
+export function logInfo(event: string, fields?: LogFields): void {
+  console.info(formatLogLine('info', event, fields));
+}
+
 export function logWarn(event: string, fields?: LogFields): void {
   console.warn(formatLogLine('warn', event, fields));
 }

@@ -27,6 +27,8 @@ declare module 'next-auth/jwt' {
     sessionVersion?: number;
     /** When the session began (ms since the epoch); kept across re-issues. */
     authTime?: number;
+    /** The user's session epoch when the session began (revocations counted by the store); kept across re-issues. */
+    sessionEpoch?: number;
     cart?: CartProjection;
   }
 }

@@ -5,7 +5,7 @@ import { type RunningApp, startApp, startAppExpectingFailure } from '../../suppo
 import { cookieWritesOf, setCookiesOf } from '../helpers/cookie-jar';
 import { type TestCookieJar } from '@/lib/session/testing';
 import { signInOverHttp } from '../../support/http-sign-in';
-import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 
 // next start runs in production: secure cookie names (production forces them).
 const SESSION_COOKIE = '__Secure-next-auth.session-token';
@@ -193,34 +193,6 @@ describe.each(stores)('the built app on %s (next build + next start on 127.0.0.1
     expect(response.closedAfterMs).not.toBeNull();
     expect(response.closedAfterMs).toBeLessThan(1000);
     expect((await request(app.url).get('/api/health')).status).toBe(200);
-  });
-});
-
-(postgresUrl ? describe : describe.skip)('two app instances on one PostgreSQL database', () => {
-  let first: RunningApp;
-  let second: RunningApp;
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl ?? '');
-    const shared = { DATABASE_URL: database.url, NEXTAUTH_SECRET: 'two-instances-share-this-secret-0123456789' };
-    first = await startApp(shared);
-    second = await startApp(shared);
-  }, 120_000);
-  afterAll(async () => {
-    await Promise.all([first?.stop(), second?.stop()]);
-    await database?.drop();
-  });
-
-  it("a role change made through instance A shows in instance B's first response to the user", async () => {
-    const alice = await signIn(second, 'alice@example.com', 'alice-password');
-    const admin = await signIn(first, 'admin@example.com', 'admin-password');
-    const users = await request(first.url).get('/api/admin/users').set('Cookie', admin.header());
-    const aliceId = (users.body.users as { id: string; email: string }[]).find((user) => user.email === 'alice@example.com')?.id;
-
-    await request(first.url).patch(`/api/admin/users/${aliceId}`).set('Cookie', admin.header()).send({ role: 'admin' }).expect(200);
-
-    const response = await request(second.url).get('/api/auth/session').set('Cookie', alice.header());
-    expect(response.body).toMatchObject({ user: { role: 'admin' } });
   });
 });
 

@@ -1,7 +1,8 @@
 import { assessToken, sessionStartedAt } from '@/lib/auth/freshness';
 
-const state = (overrides: Partial<{ sessionVersion: number; revokedBefore: number | null; disabled: boolean }> = {}) => ({
+const state = (overrides: Partial<{ sessionVersion: number; sessionEpoch: number; revokedBefore: number | null; disabled: boolean }> = {}) => ({
   sessionVersion: 3,
+  sessionEpoch: 0,
   revokedBefore: null,
   disabled: false,
   ...overrides,
@@ -25,6 +26,30 @@ describe('assessToken', () => {
   it('has ended for a session that began before the revocation, not for one that began after', () => {
     expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: 999 }, state({ revokedBefore: 1000 }))).toBe('ended');
     expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: 1000 }, state({ revokedBefore: 1000 }))).toBe('fresh');
+  });
+});
+
+describe('assessToken: revocation by the store-issued epoch', () => {
+  it('has ended for a session that began under an earlier epoch', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, sessionEpoch: 1, authTime: 5000 }, state({ sessionEpoch: 2 }))).toBe('ended');
+  });
+
+  it('ignores the clocks for a token with an epoch: a session begun on a slow clock after the revocation lives', () => {
+    // revokedBefore was written by an instance whose clock ran 10 s ahead of the signing one.
+    const revoked = state({ sessionEpoch: 2, revokedBefore: 20_000 });
+
+    expect(assessToken({ sub: 'u', sessionVersion: 3, sessionEpoch: 2, authTime: 12_000 }, revoked, 30_000)).toBe('fresh');
+  });
+
+  it("does not compare a token with an epoch with this instance's clock: a session begun on a clock 60 s ahead lives", () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, sessionEpoch: 0, authTime: 1_060_000 }, state(), 1_000_000)).toBe('fresh');
+  });
+
+  it('keeps the time rule for a token minted before epochs existed', () => {
+    const revoked = state({ sessionEpoch: 1, revokedBefore: 1000 });
+
+    expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: 999 }, revoked)).toBe('ended');
+    expect(assessToken({ sub: 'u', sessionVersion: 3, authTime: 1000 }, revoked)).toBe('fresh');
   });
 });
 

@@ -1,6 +1,6 @@
 import 'next-test-api-route-handler';
 import pg from 'pg';
-import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import type { RouteModule } from '../helpers/routes';
 import { ALICE } from '../helpers/sign-in';
 import { attemptSignIn, failSignIns } from '../helpers/sign-in-attempt';

@@ -10,7 +10,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as defaultRoute from '@/pages/api/auth/[...nextauth]';
-import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import type { RouteModule } from '../helpers/routes';
 import { ALICE } from '../helpers/sign-in';
 import { type AttemptOptions, attemptSignIn as attemptWith, failSignIns } from '../helpers/sign-in-attempt';

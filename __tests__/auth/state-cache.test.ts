@@ -1,6 +1,6 @@
 import { createSessionStateReader } from '@/lib/auth/state-cache';
 
-const state = (sessionVersion: number) => ({ sessionVersion, revokedBefore: null, disabled: false });
+const state = (sessionVersion: number) => ({ sessionVersion, sessionEpoch: 0, revokedBefore: null, disabled: false });
 
 /** A store read that answers a higher version each time, and counts its calls. */
 function countingLoad() {
@@ -130,6 +130,103 @@ describe('createSessionStateReader', () => {
 
       expect(await reader.get('u')).toMatchObject({ sessionVersion: 5 });
       expect(reads()).toBe(0);
+    });
+  });
+  describe('setCaching (the invalidation feed lost and regained)', () => {
+    /** A store read the test answers by hand. */
+    function slowLoad() {
+      const pending: Array<(value: ReturnType<typeof state>) => void> = [];
+      const load = jest.fn(() => new Promise<ReturnType<typeof state>>((resolve) => pending.push(resolve)));
+      const answer = (value: ReturnType<typeof state>) => pending.shift()?.(value);
+      return { load, answer };
+    }
+
+    it('drops every cached state when caching is turned off', async () => {
+      const { load, reads } = countingLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      await reader.get('u');
+      await reader.get('v');
+
+      reader.setCaching(false);
+
+      expect(await reader.get('u')).toMatchObject({ sessionVersion: 3 });
+      expect(await reader.get('v')).toMatchObject({ sessionVersion: 4 });
+      expect(reads()).toBe(4);
+    });
+
+    it('reads the store on every call while caching is off', async () => {
+      const { load, reads } = countingLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      reader.setCaching(false);
+
+      await reader.get('u');
+      await reader.get('u');
+      reader.remember('u', state(9), reader.mark());
+      await reader.get('u');
+
+      expect(reads()).toBe(3);
+      expect(reader.isCaching()).toBe(false);
+    });
+
+    it('can start off, and caches once turned on', async () => {
+      const { load, reads } = countingLoad();
+      const reader = createSessionStateReader(load, 60_000, Date.now, false);
+      await reader.get('u');
+
+      reader.setCaching(true);
+      await reader.get('u');
+      await reader.get('u');
+
+      expect(reads()).toBe(2);
+      expect(reader.isCaching()).toBe(true);
+    });
+
+    it('does not cache a read that began before caching was turned off', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      const inFlight = reader.get('u');
+
+      reader.setCaching(false);
+      reader.setCaching(true);
+      answer(state(1));
+      await inFlight;
+      const next = reader.get('u');
+      answer(state(2));
+
+      expect(await next).toMatchObject({ sessionVersion: 2 });
+      expect(load).toHaveBeenCalledTimes(2);
+    });
+
+    it('does not cache a read that began while caching was off, after it is turned on', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000, Date.now, false);
+      const readWhileOff = reader.get('u'); // may predate a change whose notification was lost
+      const markWhileOff = reader.mark();
+
+      reader.setCaching(true);
+      answer(state(1));
+      await readWhileOff;
+      reader.remember('v', state(1), markWhileOff);
+      const next = reader.get('u');
+      answer(state(2));
+
+      expect(await next).toMatchObject({ sessionVersion: 2 });
+      const other = reader.get('v');
+      answer(state(5));
+      expect(await other).toMatchObject({ sessionVersion: 5 });
+      expect(load).toHaveBeenCalledTimes(3);
+    });
+
+    it('never caches with ttlMs 0, whatever the switch says', async () => {
+      const { load, reads } = countingLoad();
+      const reader = createSessionStateReader(load, 0);
+      reader.setCaching(true);
+
+      await reader.get('u');
+      await reader.get('u');
+
+      expect(reads()).toBe(2);
+      expect(reader.isCaching()).toBe(false);
     });
   });
 });

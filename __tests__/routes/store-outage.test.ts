@@ -1,5 +1,5 @@
 import { startFaultPostgres } from '../helpers/fault-postgres';
-import { testPostgresUrl } from '../helpers/postgres';
+import { testPostgresUrl } from '../../support/postgres';
 
 // Runs where a PostgreSQL server is available (CI): the app under test uses a cluster of
 // this file's own, which the tests stop and restart. Set before the app's modules load.

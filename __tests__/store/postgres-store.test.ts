@@ -1,5 +1,5 @@
 import { createStore } from '../../lib/db/create-store';
-import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../helpers/postgres';
+import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import { describeStoreConformance } from './store-conformance';
 
 const serverUrl = testPostgresUrl();

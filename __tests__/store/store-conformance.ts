@@ -423,16 +423,22 @@ export function describeStoreConformance(label: string, openStore: () => Promise
       it('getSessionState reads the version, revocation and disabled flag, and null for an unknown id', async () => {
         const user = await createTestUser();
 
-        await expect(store.getSessionState(user.id)).resolves.toEqual({ sessionVersion: user.sessionVersion, revokedBefore: null, disabled: false });
+        await expect(store.getSessionState(user.id)).resolves.toEqual({ sessionVersion: user.sessionVersion, sessionEpoch: 0, revokedBefore: null, disabled: false });
         await expect(store.getSessionState('no-such-user')).resolves.toBeNull();
       });
 
-      it('revokeSessions records the instant and bumps the version', async () => {
+      it('revokeSessions records the instant and bumps the version and the epoch', async () => {
         const user = await createTestUser();
 
         await expect(store.revokeSessions(user.id, 1_700_000_000_123)).resolves.toBe(true);
+        await store.revokeSessions(user.id, 1_700_000_000_456);
 
-        await expect(store.getSessionState(user.id)).resolves.toMatchObject({ revokedBefore: 1_700_000_000_123, sessionVersion: user.sessionVersion + 1 });
+        await expect(store.getSessionState(user.id)).resolves.toMatchObject({
+          revokedBefore: 1_700_000_000_456,
+          sessionVersion: user.sessionVersion + 2,
+          sessionEpoch: 2,
+        });
+        await expect(store.findUserById(user.id)).resolves.toMatchObject({ sessionEpoch: 2 });
       });
 
       it('setDisabled marks and unmarks the account, bumping the version', async () => {

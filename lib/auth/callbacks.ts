@@ -31,17 +31,29 @@ export interface CallbackDeps {
 }
 
 function stateOf(user: UserRecord): SessionState {
-  return { sessionVersion: user.sessionVersion, revokedBefore: user.revokedBefore, disabled: user.disabled };
+  return { sessionVersion: user.sessionVersion, sessionEpoch: user.sessionEpoch, revokedBefore: user.revokedBefore, disabled: user.disabled };
+}
+
+/** When and under which epoch a session began: carried over every re-issue. */
+interface SessionStart {
+  authTime: number;
+  /** Absent on tokens minted before epochs existed (see freshness.ts isRevoked). */
+  sessionEpoch?: number;
+}
+
+function startOf(token: JWT): SessionStart {
+  return { authTime: sessionStartedAt(token), sessionEpoch: token.sessionEpoch };
 }
 
 /**
- * Fresh claims from the store, for a session that began at `authTime`. Refuses (throws
- * SessionEndedError) when the user is gone or disabled, or the session was revoked.
+ * Fresh claims from the store, for a session that began at `start` (null: a sign-in, now,
+ * under the user's current epoch). Refuses (throws SessionEndedError) when the user is gone
+ * or disabled, or the session was revoked.
  */
 async function claimsFromStore(
   deps: CallbackDeps,
   userId: string,
-  authTime: number,
+  start: SessionStart | null,
   justWritten?: UserRecord,
   readMark = deps.sessionStates.mark(),
 ): Promise<JWT> {
@@ -53,8 +65,11 @@ async function claimsFromStore(
   const cart = await store.getCart(userId);
   deps.sessionStates.remember(userId, user ? stateOf(user) : null, readMark);
   if (!user) throw new SessionEndedError('user-not-found');
-  if (assessToken({ authTime }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');
-  return { ...projectClaims(user, cart), authTime };
+  const began: SessionStart = start ?? { authTime: (deps.clock ?? Date.now)(), sessionEpoch: user.sessionEpoch };
+  if (assessToken({ ...began }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');
+  // A token without an epoch that passes the time rule on this row has outlived every
+  // revocation so far: from here on it carries the current epoch instead.
+  return { ...projectClaims(user, cart), authTime: began.authTime, sessionEpoch: began.sessionEpoch ?? user.sessionEpoch };
 }
 
 /**
@@ -75,7 +90,7 @@ async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown):
     updated = (await (await deps.getStore()).updateProfile(token.sub, parsed.patch)) ?? undefined;
     if (!updated) throw new SessionEndedError('user-not-found');
   }
-  return claimsFromStore(deps, token.sub, sessionStartedAt(token), updated, readMark);
+  return claimsFromStore(deps, token.sub, startOf(token), updated, readMark);
 }
 
 /**
@@ -88,15 +103,13 @@ async function checkToken(deps: CallbackDeps, token: JWT): Promise<JWT> {
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
   const verdict = assessToken(token, await deps.sessionStates.get(token.sub));
   if (verdict === 'ended') throw new SessionEndedError('revoked');
-  return verdict === 'stale' ? claimsFromStore(deps, token.sub, sessionStartedAt(token)) : token;
+  return verdict === 'stale' ? claimsFromStore(deps, token.sub, startOf(token)) : token;
 }
 
 export function createSessionCallbacks(deps: CallbackDeps): SessionCallbacks {
-  const clock = deps.clock ?? Date.now;
-
   async function jwt({ token, user, trigger, session }: JwtCallbackParams): Promise<JWT> {
     // Sign-in: the claims come from the store, never from the provider's profile.
-    if (user) return claimsFromStore(deps, user.id, clock());
+    if (user) return claimsFromStore(deps, user.id, null);
     return trigger === 'update' ? applyUpdate(deps, token, session) : checkToken(deps, token);
   }
 

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { SESSION_STATE_CHANNEL } from './state-notifications';
 
 /**
  * Versioned migrations, kept in code so that `next build` bundles them and no file-system
@@ -71,7 +72,51 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_session_epoch': {
+    async up(db: Kysely<unknown>) {
+      // Bumped by "sign out everywhere"; a token carries the value it began under, so
+      // revocation compares two numbers the store issued, not two instances' clocks.
+      await db.schema
+        .alterTable('users')
+        .addColumn('session_epoch', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0005_session_state_notify': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL only: instances sharing the database drop their cached session state on
+      // this notification (lib/db/state-notifications.ts). SQLite serves one process.
+      if (!isPostgres(db)) return;
+      await sql`
+        create function notify_session_state() returns trigger language plpgsql as $$
+        begin
+          perform pg_notify(${sql.lit(SESSION_STATE_CHANNEL)}, json_build_object(
+            'userId', coalesce(new.id, old.id),
+            'sessionVersion', case when tg_op = 'DELETE' then null else new.session_version end
+          )::text);
+          return null;
+        end $$`.execute(db);
+      // WHEN skips updates that name a column but leave it as it was.
+      await sql`
+        create trigger users_session_state_changed
+        after update of session_version, session_epoch, revoked_before, disabled_at on users
+        for each row
+        when (old.session_version is distinct from new.session_version
+          or old.session_epoch is distinct from new.session_epoch
+          or old.revoked_before is distinct from new.revoked_before
+          or old.disabled_at is distinct from new.disabled_at)
+        execute function notify_session_state()`.execute(db);
+      await sql`
+        create trigger users_session_state_deleted
+        after delete on users
+        for each row execute function notify_session_state()`.execute(db);
+    },
+  },
 };
+
+function isPostgres(db: Kysely<unknown>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

@@ -14,6 +14,8 @@ export interface UsersTable {
   /** JSON text: `Preferences`. Text in both dialects keeps the store code dialect-free. */
   preferences: string;
   session_version: Generated<number>;
+  /** Bumped by each "sign out everywhere" (see freshness.ts). */
+  session_epoch: Generated<number>;
   revoked_before: ColumnType<number | null, number | null | undefined, number | null>;
   disabled_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Millis;

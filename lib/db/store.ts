@@ -10,6 +10,8 @@ export interface UserRecord {
   role: Role;
   preferences: Preferences;
   sessionVersion: number;
+  /** How many times the user's sessions were revoked ("sign out everywhere"). */
+  sessionEpoch: number;
   revokedBefore: number | null;
   disabled: boolean;
   createdAt: number;
@@ -19,7 +21,9 @@ export interface UserRecord {
 /** What every authenticated request compares its token with: one indexed read. */
 export interface SessionState {
   sessionVersion: number;
-  /** Sessions that began before this instant (ms) are refused; null = none revoked. */
+  /** Sessions that began under a lower epoch are refused (tokens issued since revocation counted). */
+  sessionEpoch: number;
+  /** Sessions that began before this instant (ms) are refused; null = none revoked. Read only for tokens without an epoch. */
   revokedBefore: number | null;
   disabled: boolean;
 }
@@ -142,7 +146,7 @@ export interface Store {
    * false for an unknown user or a hash changed meanwhile.
    */
   replacePasswordHash(id: string, currentHash: string, newHash: string): Promise<boolean>;
-  /** "Sign out everywhere": sessions that began before now are refused. */
+  /** "Sign out everywhere": sessions that began before now (or under an earlier epoch, which this bumps) are refused. */
   revokeSessions(id: string, beforeMs: number): Promise<boolean>;
   setDisabled(id: string, disabled: boolean): Promise<boolean>;
   deleteUser(id: string): Promise<boolean>;

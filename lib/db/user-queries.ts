@@ -14,6 +14,7 @@ function toUser(row: Selectable<UsersTable>): UserWithPassword {
     role: row.role,
     preferences: parseStoredPreferences(row.preferences),
     sessionVersion: Number(row.session_version),
+    sessionEpoch: Number(row.session_epoch),
     revokedBefore: row.revoked_before === null ? null : Number(row.revoked_before),
     disabled: row.disabled_at !== null,
     createdAt: Number(row.created_at),
@@ -113,12 +114,13 @@ export async function updateProfile(
 export async function getSessionState(db: Db, id: string): Promise<SessionState | null> {
   const row = await db
     .selectFrom('users')
-    .select(['session_version', 'revoked_before', 'disabled_at'])
+    .select(['session_version', 'session_epoch', 'revoked_before', 'disabled_at'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
   return {
     sessionVersion: Number(row.session_version),
+    sessionEpoch: Number(row.session_epoch),
     revokedBefore: row.revoked_before === null ? null : Number(row.revoked_before),
     disabled: row.disabled_at !== null,
   };
@@ -205,7 +207,12 @@ export async function replacePasswordHash(db: Db, id: string, currentHash: strin
 export async function revokeSessions(db: Db, id: string, beforeMs: number): Promise<boolean> {
   const result = await db
     .updateTable('users')
-    .set({ revoked_before: beforeMs, session_version: sql`session_version + 1`, updated_at: Date.now() })
+    .set({
+      revoked_before: beforeMs,
+      session_epoch: sql`session_epoch + 1`,
+      session_version: sql`session_version + 1`,
+      updated_at: Date.now(),
+    })
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
