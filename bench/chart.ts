@@ -3,7 +3,7 @@ import type { HttpBenchResult } from './http';
 import { appOf } from './http-cases';
 import type { MachineInfo } from './machine';
 import { renderSvgToPng } from './screenshot';
-import { formatCount, formatMs } from './stats';
+import { formatCount, formatMs } from '../support/measure/stats';
 
 const WIDTH = 900;
 const LABEL_WIDTH = 320;

@@ -1,13 +1,13 @@
 /**
  * autocannon against both running apps: every case first warms its server, then rounds
  * run all cases in alternating order (A B ... H, then H ... A), so machine noise hits every
- * case. Each run's first seconds warm the freshly opened connections (windowed-load.ts).
+ * case. Each run's first seconds warm the freshly opened connections (support/measure/windowed-load.ts).
  */
 import { type SignedInSession, syncSessionCookie } from './app';
 import { type AppName, appOf, buildHttpCase, HTTP_CASE_IDS, HTTP_CASE_LABELS, type HttpCase, type HttpCaseId } from './http-cases';
-import { readProcessCpuSeconds } from './process-cpu';
-import { median, percentile, sum } from './stats';
-import { runWindowedLoad } from './windowed-load';
+import { readProcessCpuSeconds } from '../support/measure/process-cpu';
+import { median, percentile, sum } from '../support/measure/stats';
+import { runWindowedLoad } from '../support/measure/windowed-load';
 
 export interface HttpBenchOptions {
   rounds: number;

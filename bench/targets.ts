@@ -2,7 +2,7 @@
 import type { CodecBenchResult } from './codec';
 import type { HttpBenchResult } from './http';
 import type { HttpCaseId } from './http-cases';
-import { formatRatio } from './stats';
+import { formatRatio } from '../support/measure/stats';
 
 export interface TargetCheck {
   name: string;

@@ -10,11 +10,11 @@ import { startApp, type RunningApp } from '../support/app-server';
 import buildApp from '../support/build-app';
 import type { TestCookieJar } from '../lib/session/testing';
 import { fillCart, signIn } from '../bench/app';
-import { percentile } from '../bench/stats';
-import { runWindowedLoad } from '../bench/windowed-load';
+import { percentile } from '../support/measure/stats';
+import { runWindowedLoad } from '../support/measure/windowed-load';
 
 const CONNECTIONS = 100;
-/** Long enough for all 100 connections to be accepted (see bench/windowed-load.ts) and the heap to settle. */
+/** Long enough for all 100 connections to be accepted (see support/measure/windowed-load.ts) and the heap to settle. */
 const WARM_UP_SECONDS = 20;
 const DURATION_SECONDS = 60;
 const CART_PRODUCTS = 20;

@@ -12,7 +12,7 @@
 import autocannon from 'autocannon';
 import { startApp, type RunningApp } from '../support/app-server';
 import buildApp from '../support/build-app';
-import { readProcessCpuSeconds } from '../bench/process-cpu';
+import { readProcessCpuSeconds } from '../support/measure/process-cpu';
 
 const DURATION_SECONDS = Number(process.argv[2] ?? 15);
 const CONNECTIONS = Number(process.argv[3] ?? 16);

@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { type RunningApp, ROOT, startApp } from '../support/app-server';
 import { signInOverHttp } from '../support/http-sign-in';
+import { percentile } from '../support/measure/stats';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { assessToken } from '../lib/auth/freshness';
 import { createSessionStateReader } from '../lib/auth/state-cache';
@@ -30,12 +31,6 @@ const HTTP_ROUNDS = 3;
 const HTTP_SECONDS = 5;
 const HTTP_CONNECTIONS = 10;
 const CHANGES = 200;
-
-/** Nearest rank; `values` need not be sorted. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-}
 
 const describeUs = (values: number[]) => `median ${percentile(values, 0.5).toFixed(1)} us, p99 ${percentile(values, 0.99).toFixed(1)} us`;
 const describeMs = (values: number[]) => `median ${percentile(values, 0.5).toFixed(2)} ms, p99 ${percentile(values, 0.99).toFixed(2)} ms`;

@@ -13,12 +13,9 @@ import { createStore, seedDemoData, type SessionState, type Store } from '../lib
 import { getDatabaseUrl } from '../lib/env';
 import { assessToken } from '../lib/auth/freshness';
 import { createSessionStateReader } from '../lib/auth/state-cache';
+import { percentile } from '../support/measure/stats';
 
 const ROUNDS = 5000;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-}
 
 async function measure(label: string, store: Store): Promise<void> {
   await seedDemoData(store);
@@ -38,7 +35,7 @@ async function measure(label: string, store: Store): Promise<void> {
     }
   }
   for (const [name, values] of Object.entries(timings)) {
-    const sorted = values.slice(Math.floor(ROUNDS / 10)).sort((a, b) => a - b); // drop warm-up
+    const sorted = values.slice(Math.floor(ROUNDS / 10)); // drop warm-up
     console.log(`${label.padEnd(10)} ${name.padEnd(9)} median ${percentile(sorted, 0.5).toFixed(1)} us  p99 ${percentile(sorted, 0.99).toFixed(1)} us`);
   }
   await store.close();

@@ -1,4 +1,4 @@
-/** Small statistics and number formatting shared by the benchmarks. */
+/** Small statistics and number formatting shared by the bench and the measuring scripts. */
 
 /** Linear interpolation between closest ranks (the usual "R-7" definition). */
 export function percentile(values: readonly number[], p: number): number {
