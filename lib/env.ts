@@ -52,6 +52,7 @@ const envSchema = z.object({
   ),
   SEED_DEMO_DATA: booleanFlag,
   STORE_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(5000)),
+  SQLITE_SYNCHRONOUS: z.preprocess(emptyToUndefined, z.enum(['normal', 'full']).default('normal')),
   SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(0)),
   TRUST_PROXY: booleanFlag,
   SIGNIN_MAX_FAILURES: countLimit(10),
@@ -69,6 +70,8 @@ export type Env = {
   seedDemoData: boolean;
   /** A store call slower than this answers 503. */
   storeTimeoutMs: number;
+  /** SQLite's commit durability: `normal` survives a process crash, `full` a power loss too (docs/reliability.md). */
+  sqliteSynchronous: 'normal' | 'full';
   /** 0 = check every request against the store. */
   sessionVersionCacheMs: number;
   /** Read the client IP from X-Forwarded-For (its last address) instead of the socket. */
@@ -123,6 +126,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     seedDemoData: raw.SEED_DEMO_DATA || isExplicitDevOrTest(source.NODE_ENV),
     sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS,
     storeTimeoutMs: raw.STORE_TIMEOUT_MS,
+    sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     trustProxy: raw.TRUST_PROXY,
     signInLimits: { maxFailures: raw.SIGNIN_MAX_FAILURES, maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY },
   };
