@@ -1,4 +1,4 @@
-import { setCookie } from 'cookies-next/server';
+import { parse as parseCookieHeader, serialize } from 'cookie';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import onHeaders from 'on-headers';
 import type { CookieWrite } from './cookie-writes';
@@ -20,17 +20,37 @@ function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): 
 }
 
 /**
+ * The request as the rest of this request should see it after the writes (a
+ * `getServerSession` reads `req.cookies`): written values in, expired ones out, as
+ * cookies-next's `setCookie` left it, but the Cookie header is parsed once per batch
+ * instead of once per cookie.
+ */
+function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[]): void {
+  const header = req.headers.cookie ? parseCookieHeader(req.headers.cookie) : undefined;
+  for (const { name, value } of writes) {
+    for (const cookies of [req.cookies, header]) {
+      if (!cookies) continue;
+      if (value === '') delete cookies[name];
+      else cookies[name] = value;
+    }
+  }
+  if (header) req.headers.cookie = Object.entries(header).map(([name, value]) => `${name}=${value};`).join('');
+}
+
+/**
  * Writes the planned cookies, keeping every other Set-Cookie already on the response but
  * dropping earlier ones for the same names (e.g. from getServerSession, or an earlier
  * update in this request), so the response never carries two headers for one cookie.
+ * Serialised by `cookie` (what cookies-next and next-auth use) and set in one header
+ * update: cookies-next's `setCookie` re-parsed the request's Cookie header and re-set the
+ * whole Set-Cookie list for each of the 4+ cookies of a write.
  */
 export async function writeSessionCookies(req: NextApiRequest, res: NextApiResponse, writes: readonly CookieWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const names = new Set(writes.map((write) => write.name));
-  keepSetCookies(res, (name) => !names.has(name));
-  for (const write of writes) {
-    await setCookie(write.name, write.value, { req, res, ...write.options });
-  }
+  const kept = setCookieHeaders(res).filter((header) => !names.has(cookieNameOf(header)));
+  res.setHeader('Set-Cookie', [...kept, ...writes.map((write) => serialize(write.name, write.value, { path: '/', ...write.options }))]);
+  reflectInRequest(req, writes);
 }
 
 /** The browser's copy of the session is stale; the answer is per user. */
