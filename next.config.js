@@ -3,7 +3,10 @@ const { PHASE_DEVELOPMENT_SERVER } = require('next/constants');
 
 /**
  * Security headers for every page. `next dev` needs eval and inline scripts (React
- * Refresh) and a websocket; production serves only its own files.
+ * Refresh), a websocket and its overlay's data: images; production serves only its own
+ * files. The production value has no `:` on purpose: Next compiles every header value
+ * holding one as a path template against the route's parameters, on every request
+ * (prepare-destination.js `compileNonPath`), and the app shows no data: images.
  * @param {boolean} dev
  */
 function contentSecurityPolicy(dev) {
@@ -11,7 +14,7 @@ function contentSecurityPolicy(dev) {
     "default-src 'self'",
     `script-src 'self'${dev ? " 'unsafe-eval' 'unsafe-inline'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    `img-src 'self'${dev ? ' data:' : ''}`,
     `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
     "font-src 'self'",
     "object-src 'none'",

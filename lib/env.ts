@@ -52,6 +52,7 @@ const envSchema = z.object({
   ),
   SEED_DEMO_DATA: booleanFlag,
   STORE_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(5000)),
+  SQLITE_SYNCHRONOUS: z.preprocess(emptyToUndefined, z.enum(['normal', 'full']).default('normal')),
   SESSION_VERSION_CACHE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).optional()),
   TRUST_PROXY: booleanFlag,
   SIGNIN_MAX_FAILURES: countLimit(10),
@@ -69,6 +70,8 @@ export type Env = {
   seedDemoData: boolean;
   /** A store call slower than this answers 503. */
   storeTimeoutMs: number;
+  /** SQLite's commit durability: `normal` survives a process crash, `full` a power loss too (docs/reliability.md). */
+  sqliteSynchronous: 'normal' | 'full';
   /**
    * How long a session state may be served from the per-process cache; 0 = check every
    * request against the store. Unset: 60 s on PostgreSQL (where the cache is kept right
@@ -139,6 +142,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     seedDemoData: raw.SEED_DEMO_DATA || isExplicitDevOrTest(source.NODE_ENV),
     sessionVersionCacheMs: raw.SESSION_VERSION_CACHE_MS ?? defaultSessionCacheMs(raw.DATABASE_URL),
     storeTimeoutMs: raw.STORE_TIMEOUT_MS,
+    sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     trustProxy: raw.TRUST_PROXY,
     signInLimits: { maxFailures: raw.SIGNIN_MAX_FAILURES, maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY },
   };

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import { openSqliteFile } from '../../lib/db/connect';
 import { createStore } from '../../lib/db/create-store';
 import { describeStoreConformance } from './store-conformance';
 
@@ -37,4 +39,55 @@ describe('SQLite store file', () => {
       sqlite.close();
     }
   });
+
+  it('commits with synchronous NORMAL by default and FULL when asked', () => {
+    const url = `file:${path.join(tempDir, 'synchronous', 'app.db')}`;
+    const normal = openSqliteFile(url);
+    const full = openSqliteFile(url, 'full');
+    try {
+      // SQLite's codes: 1 = NORMAL, 2 = FULL.
+      expect(normal.pragma('synchronous', { simple: true })).toBe(1);
+      expect(full.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      normal.close();
+      full.close();
+    }
+  });
+
+  it.each(['normal', 'full'])('keeps every committed write when the process is killed (synchronous %s)', async (synchronous) => {
+    const databaseUrl = `file:${path.join(tempDir, `killed-${synchronous}`, 'app.db')}`;
+    const seeded = await createStore(databaseUrl);
+    await seeded.insertMissingProducts([{ id: 1, name: 'Product 1', priceCents: 500 }]);
+    await seeded.close();
+
+    const userId = await runUntilWrittenThenKill(databaseUrl, synchronous);
+
+    const store = await createStore(databaseUrl);
+    try {
+      expect((await store.findUserById(userId))?.name).toBe('After');
+      expect((await store.getCart(userId)).count).toBe(2);
+    } finally {
+      await store.close();
+    }
+  }, 30_000);
 });
+
+/** Runs the writer fixture, SIGKILLs it once it reports its commits, and returns the user id it wrote. */
+function runUntilWrittenThenKill(databaseUrl: string, synchronous: string): Promise<string> {
+  const fixture = path.join(__dirname, '..', 'fixtures', 'sqlite-write-then-wait.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, databaseUrl, synchronous], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('\n')) child.kill('SIGKILL');
+    });
+    child.once('exit', (code, signal) => {
+      if (signal === 'SIGKILL' && output.trim()) resolve(output.trim());
+      else reject(new Error(`writer exited with ${code ?? signal}: ${errors}`));
+    });
+  });
+}
+

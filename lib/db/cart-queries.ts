@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { precompile, slot } from './precompiled';
 import type { Database } from './schema';
 import { bumpSessionVersion } from './user-queries';
 import {
@@ -45,14 +46,17 @@ export async function insertMissingProducts(db: Kysely<Database>, products: Prod
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
 
-export async function getCart(db: Kysely<Database>, userId: string): Promise<Cart> {
-  const rows = await db
+const selectCartLines = precompile((db) =>
+  db
     .selectFrom('cart_items')
     .innerJoin('products', 'products.id', 'cart_items.product_id')
     .select(['cart_items.product_id', 'cart_items.quantity', 'products.name', 'products.price_cents'])
-    .where('cart_items.user_id', '=', userId)
-    .orderBy('cart_items.product_id')
-    .execute();
+    .where('cart_items.user_id', '=', slot<string>(0))
+    .orderBy('cart_items.product_id'),
+);
+
+export async function getCart(db: Kysely<Database>, userId: string): Promise<Cart> {
+  const { rows } = await selectCartLines(db, [userId]);
   const items = rows.map((row) => ({
     productId: row.product_id,
     name: row.name,

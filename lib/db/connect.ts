@@ -8,21 +8,36 @@ import { FairSqliteDialect } from './sqlite-dialect';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * SQLite's `synchronous` under WAL. `normal`: a commit is in the WAL file when it returns,
+ * synced at checkpoints, so a killed process loses nothing and a power loss or OS crash may
+ * lose the last commits (never corrupts). `full`: every commit waits for an fsync, which
+ * blocks the event loop, and survives a power loss too.
+ */
+export type SqliteSynchronous = 'normal' | 'full';
+
+export interface ConnectOptions {
+  timeoutMs?: number;
+  sqliteSynchronous?: SqliteSynchronous;
+}
+
 /** `file:<path>` means SQLite (relative paths resolve from the working directory). */
 export function dialectOf(databaseUrl: string): Dialect {
   return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres';
 }
 
 /** Opens a Kysely instance for the URL. Drivers load lazily so SQLite-only setups never need pg. */
-export function connectDatabase(databaseUrl: string, options: { timeoutMs?: number } = {}): Kysely<Database> {
-  return dialectOf(databaseUrl) === 'sqlite' ? connectSqlite(databaseUrl) : connectPostgres(databaseUrl, options.timeoutMs);
+export function connectDatabase(databaseUrl: string, options: ConnectOptions = {}): Kysely<Database> {
+  return dialectOf(databaseUrl) === 'sqlite'
+    ? connectSqlite(databaseUrl, options.sqliteSynchronous)
+    : connectPostgres(databaseUrl, options.timeoutMs);
 }
 
 /**
  * A better-sqlite3 connection to the `file:` URL's database, configured as the store's.
  * Also used on its own by the sign-in limiter (`rate-limiter-store.ts`).
  */
-export function openSqliteFile(databaseUrl: string): BetterSqliteDatabase {
+export function openSqliteFile(databaseUrl: string, synchronous: SqliteSynchronous = 'normal'): BetterSqliteDatabase {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const SqliteDatabase = require('better-sqlite3') as typeof import('better-sqlite3');
   const filePath = path.resolve(databaseUrl.slice('file:'.length));
@@ -31,13 +46,14 @@ export function openSqliteFile(databaseUrl: string): BetterSqliteDatabase {
   // WAL lets readers proceed during a write; busy_timeout covers a second process (db:seed
   // while the app runs) instead of failing at once with SQLITE_BUSY.
   sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   return sqlite;
 }
 
-function connectSqlite(databaseUrl: string): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new FairSqliteDialect(openSqliteFile(databaseUrl)) });
+function connectSqlite(databaseUrl: string, synchronous?: SqliteSynchronous): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new FairSqliteDialect(openSqliteFile(databaseUrl, synchronous)) });
 }
 
 /**

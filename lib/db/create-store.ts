@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { addToCart, findProduct, getCart, insertMissingProducts, listProducts, setCartQuantity } from './cart-queries';
-import { connectDatabase, type Dialect, dialectOf } from './connect';
+import { type ConnectOptions, connectDatabase, type Dialect, dialectOf } from './connect';
 import { applyOnce, recordAnswer } from './idempotency-queries';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
@@ -70,19 +70,31 @@ export function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): 
 
 export const DEFAULT_STORE_TIMEOUT_MS = 5000;
 
-/** A slow store answers 503 instead of holding the request (and a connection) open. */
+/**
+ * A slow store answers 503 instead of holding the request (and a connection) open. One
+ * promise and one timer per call (Promise.race and finally would add three more promises
+ * to every store call).
+ */
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError({ cause: new Error(`store call exceeded ${timeoutMs} ms`) })), timeoutMs);
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreUnavailableError({ cause: new Error(`store call exceeded ${timeoutMs} ms`) })), timeoutMs);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Connects, applies pending migrations, and returns the guarded store. */
-export async function createStore(databaseUrl: string, options: { timeoutMs?: number } = {}): Promise<Store> {
+export async function createStore(databaseUrl: string, options: ConnectOptions = {}): Promise<Store> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
-  const db = connectDatabase(databaseUrl, { timeoutMs });
+  const db = connectDatabase(databaseUrl, { ...options, timeoutMs });
   try {
     await migrateToLatest(db as Kysely<unknown>);
   } catch (error) {

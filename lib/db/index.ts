@@ -14,7 +14,7 @@ const globalForStore = globalThis as typeof globalThis & { __appStore?: Promise<
 
 async function openAppStore(): Promise<Store> {
   const env = getEnv();
-  const store = await createStore(env.databaseUrl, { timeoutMs: env.storeTimeoutMs });
+  const store = await createStore(env.databaseUrl, { timeoutMs: env.storeTimeoutMs, sqliteSynchronous: env.sqliteSynchronous });
   if (env.seedDemoData) await seedDemoData(store);
   return store;
 }
@@ -38,7 +38,7 @@ export function getStore(): Promise<Store> {
 export function getRateLimiterStore(): Promise<RateLimiterStore> {
   globalForStore.__appRateLimiterStore ??= (async () => {
     const env = getEnv();
-    return openRateLimiterStore(env.databaseUrl, { timeoutMs: env.storeTimeoutMs });
+    return openRateLimiterStore(env.databaseUrl, { timeoutMs: env.storeTimeoutMs, sqliteSynchronous: env.sqliteSynchronous });
   })().catch((error: unknown) => {
     globalForStore.__appRateLimiterStore = undefined;
     throw error;

@@ -4,7 +4,7 @@ import {
   RateLimiterPostgres,
   RateLimiterSQLite,
 } from 'rate-limiter-flexible';
-import { dialectOf, openPostgresPool, openSqliteFile } from './connect';
+import { type ConnectOptions, dialectOf, openPostgresPool, openSqliteFile } from './connect';
 
 /** `points` per `durationSeconds` (0 = the count never expires), keys under `keyPrefix`. */
 export interface LimiterSpec {
@@ -38,9 +38,9 @@ interface DriverClient {
  * limiter's transaction inside a store transaction on a shared handle, and a flood of
  * sign-ins must not take the pool connections that every other request needs.
  */
-function openDriverClient(databaseUrl: string, timeoutMs: number): DriverClient {
+function openDriverClient(databaseUrl: string, options: ConnectOptions): DriverClient {
   if (dialectOf(databaseUrl) === 'sqlite') {
-    const sqlite = openSqliteFile(databaseUrl);
+    const sqlite = openSqliteFile(databaseUrl, options.sqliteSynchronous);
     return {
       storeOptions: { storeClient: sqlite, storeType: 'better-sqlite3' },
       Limiter: RateLimiterSQLite,
@@ -48,7 +48,7 @@ function openDriverClient(databaseUrl: string, timeoutMs: number): DriverClient 
       close: async () => void sqlite.close(),
     };
   }
-  const pool = openPostgresPool(databaseUrl, { timeoutMs, max: 4 });
+  const pool = openPostgresPool(databaseUrl, { timeoutMs: options.timeoutMs ?? 5000, max: 4 });
   return {
     storeOptions: { storeClient: pool, storeType: 'pool' },
     Limiter: RateLimiterPostgres,
@@ -67,8 +67,8 @@ function openDriverClient(databaseUrl: string, timeoutMs: number): DriverClient 
  * const limiters = await openRateLimiterStore('file:./.data/app.db');
  * const perIp = await limiters.createLimiter({ keyPrefix: 'signin_ip_day', points: 100, durationSeconds: 86_400 });
  */
-export async function openRateLimiterStore(databaseUrl: string, options: { timeoutMs?: number } = {}): Promise<RateLimiterStore> {
-  const client = openDriverClient(databaseUrl, options.timeoutMs ?? 5000);
+export async function openRateLimiterStore(databaseUrl: string, options: ConnectOptions = {}): Promise<RateLimiterStore> {
+  const client = openDriverClient(databaseUrl, options);
   const cleanup = setInterval(() => {
     client.deleteExpired(Date.now() - KEEP_EXPIRED_MS).catch(() => undefined);
   }, CLEANUP_EVERY_MS);

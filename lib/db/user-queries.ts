@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import { parseStoredPreferences } from '../preferences';
+import { precompile, slot } from './precompiled';
 import type { Database, Role, UsersTable } from './schema';
 import type { NewUser, ProfileChange, SessionState, SetRoleAsResult, SetRoleResult, UserRecord, UserWithPassword } from './store';
 
@@ -34,8 +35,10 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+const selectUserById = precompile((db) => db.selectFrom('users').selectAll().where('id', '=', slot<string>(0)));
+
 export async function findUserById(db: Db, id: string): Promise<UserRecord | null> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await selectUserById(db, [id])).rows;
   return row ? withoutPassword(toUser(row)) : null;
 }
 
@@ -77,9 +80,18 @@ export async function bumpSessionVersion(db: Db, id: string): Promise<void> {
     .execute();
 }
 
+/** A name-only change needs no read: one statement, atomic in both dialects. */
+const renameUser = precompile((db) =>
+  db
+    .updateTable('users')
+    .set({ name: slot<string>(0), session_version: sql`session_version + 1`, updated_at: slot<number>(1) })
+    .where('id', '=', slot<string>(2))
+    .returningAll(),
+);
+
 /**
- * Merges a partial profile into the stored one. Runs in a transaction so that two
- * concurrent saves of different preferences do not lose each other's keys.
+ * Merges a partial profile into the stored one. Preferences are merged in a transaction
+ * so that two concurrent saves of different preferences do not lose each other's keys.
  */
 export async function updateProfile(
   db: Kysely<Database>,
@@ -87,6 +99,10 @@ export async function updateProfile(
   change: ProfileChange,
   options: { lockRows: boolean },
 ): Promise<UserRecord | null> {
+  if (change.preferences === undefined && change.name !== undefined) {
+    const [row] = (await renameUser(db, [change.name, Date.now(), id])).rows;
+    return row ? withoutPassword(toUser(row)) : null;
+  }
   return db.transaction().execute(async (trx) => {
     // PostgreSQL (READ COMMITTED) needs the row lock; SQLite runs transactions one at a time.
     const row = await trx
@@ -97,7 +113,7 @@ export async function updateProfile(
       .executeTakeFirst();
     if (!row) return null;
     const current = withoutPassword(toUser(row));
-    await trx
+    const updated = await trx
       .updateTable('users')
       .set({
         name: change.name ?? current.name,
@@ -106,17 +122,18 @@ export async function updateProfile(
         updated_at: Date.now(),
       })
       .where('id', '=', id)
-      .execute();
-    return findUserById(trx, id);
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return withoutPassword(toUser(updated));
   });
 }
 
+const selectSessionState = precompile((db) =>
+  db.selectFrom('users').select(['session_version', 'session_epoch', 'revoked_before', 'disabled_at']).where('id', '=', slot<string>(0)),
+);
+
 export async function getSessionState(db: Db, id: string): Promise<SessionState | null> {
-  const row = await db
-    .selectFrom('users')
-    .select(['session_version', 'session_epoch', 'revoked_before', 'disabled_at'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const [row] = (await selectSessionState(db, [id])).rows;
   if (!row) return null;
   return {
     sessionVersion: Number(row.session_version),

@@ -38,7 +38,7 @@ export function listCookieVariants(name: string, chunkCount: number): string[] {
 }
 
 /**
- * What `cookie` 1.x (under cookies-next) accepts as a name in a Set-Cookie: printable
+ * What `cookie` 1.x (our serializer) accepts as a name in a Set-Cookie: printable
  * ASCII except `;` and `=`. A request cookie outside it could not be expired by any write.
  */
 const WRITABLE_COOKIE_NAME = /^[\u0021-\u003A\u003C\u003E-\u007E]+$/;

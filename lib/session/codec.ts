@@ -104,6 +104,20 @@ function decrypt(key: KeyObject, parts: string[]): string | null {
   }
 }
 
+interface Plaintext {
+  json: string;
+  secretIndex: number;
+}
+
+/**
+ * Plaintexts of recently opened tokens, by the whole token: a browser sends the same cookie
+ * on every request until it is re-issued, and decrypting (a new AES-GCM decipher each
+ * time) is most of a decode. Only a token that opened before can hit; its claims are
+ * parsed and their expiry checked on every decode, so no two callers share an object and
+ * an expired token is refused as before. Bounded: the oldest entry goes first.
+ */
+const OPENED_TOKENS_KEPT = 512;
+
 function parseClaims(json: string, now: number): JWT | null {
   let claims: unknown;
   try {
@@ -132,6 +146,22 @@ export function createSessionCodec(secrets: readonly string[], clock: () => numb
   if (secrets.length === 0 || secrets.some((secret) => !secret)) throw new CodecConfigError();
   const keys = secrets.map(deriveKey);
   const [currentKey] = keys as [KeyObject, ...KeyObject[]];
+  const opened = new Map<string, Plaintext>();
+
+  /** Decrypts with the first secret that opens the token, and remembers its plaintext. */
+  function open(token: string): Plaintext | null {
+    const parts = token.split('.');
+    if (parts.length !== 5 || parts[1] !== '' || !isSupportedHeader(parts[0] ?? '')) return null;
+    for (const [secretIndex, key] of keys.entries()) {
+      const json = decrypt(key, parts);
+      if (json === null) continue;
+      if (opened.size >= OPENED_TOKENS_KEPT) opened.delete(opened.keys().next().value as string);
+      const plaintext = { json, secretIndex };
+      opened.set(token, plaintext);
+      return plaintext;
+    }
+    return null;
+  }
 
   return {
     encode(claims, maxAgeSeconds) {
@@ -141,15 +171,10 @@ export function createSessionCodec(secrets: readonly string[], clock: () => numb
     },
     decode(token) {
       if (!token) return null;
-      const parts = token.split('.');
-      if (parts.length !== 5 || parts[1] !== '' || !isSupportedHeader(parts[0] ?? '')) return null;
-      for (const [secretIndex, key] of keys.entries()) {
-        const json = decrypt(key, parts);
-        if (json === null) continue;
-        const payload = parseClaims(json, nowSeconds(clock));
-        return payload ? { payload, secretIndex } : null;
-      }
-      return null;
+      const plaintext = opened.get(token) ?? open(token);
+      if (!plaintext) return null;
+      const payload = parseClaims(plaintext.json, nowSeconds(clock));
+      return payload ? { payload, secretIndex: plaintext.secretIndex } : null;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { setCookie } from 'cookies-next/server';
+import { parse as parseCookieHeader, serialize } from 'cookie';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import onHeaders from 'on-headers';
 import type { CookieWrite } from './cookie-writes';
@@ -20,17 +20,35 @@ function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): 
 }
 
 /**
+ * The request as the rest of this request should see it after the writes (a
+ * `getServerSession` reads `req.cookies`): written values in, expired ones out. The Cookie
+ * header is parsed once per batch, and values go back encoded: `parse` decoded them.
+ */
+function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[]): void {
+  const header = req.headers.cookie ? parseCookieHeader(req.headers.cookie) : undefined;
+  for (const { name, value } of writes) {
+    for (const cookies of [req.cookies, header]) {
+      if (!cookies) continue;
+      if (value === '') delete cookies[name];
+      else cookies[name] = value;
+    }
+  }
+  if (header) req.headers.cookie = Object.entries(header).map(([name, value]) => `${name}=${encodeURIComponent(value ?? '')}`).join('; ');
+}
+
+/**
  * Writes the planned cookies, keeping every other Set-Cookie already on the response but
  * dropping earlier ones for the same names (e.g. from getServerSession, or an earlier
  * update in this request), so the response never carries two headers for one cookie.
+ * Serialised by `cookie` (as next-auth does) and set in one header update, rather than
+ * one `setCookie` per cookie that re-parses the request and re-sets the whole list.
  */
 export async function writeSessionCookies(req: NextApiRequest, res: NextApiResponse, writes: readonly CookieWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const names = new Set(writes.map((write) => write.name));
-  keepSetCookies(res, (name) => !names.has(name));
-  for (const write of writes) {
-    await setCookie(write.name, write.value, { req, res, ...write.options });
-  }
+  const kept = setCookieHeaders(res).filter((header) => !names.has(cookieNameOf(header)));
+  res.setHeader('Set-Cookie', [...kept, ...writes.map((write) => serialize(write.name, write.value, { path: '/', ...write.options }))]);
+  reflectInRequest(req, writes);
 }
 
 /** The browser's copy of the session is stale; the answer is per user. */

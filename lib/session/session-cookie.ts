@@ -3,7 +3,7 @@ import type { NextAuthOptions } from 'next-auth';
 /** next-auth's own default name (core/lib/cookie.js), so `getToken()` finds it too. */
 export const DEFAULT_SESSION_COOKIE_NAME = 'next-auth.session-token';
 
-/** The attributes next-auth and cookies-next understand (a subset of `cookie`'s serialize options). */
+/** The attributes next-auth and `cookie`'s serialize understand (a subset of `cookie`'s serialize options). */
 export interface SessionCookieOptions {
   httpOnly?: boolean;
   sameSite?: boolean | 'lax' | 'strict' | 'none';
