@@ -54,6 +54,9 @@ function httpsAndIsolationHeaders() {
 module.exports = (phase) => ({
   reactStrictMode: true,
   poweredByHeader: false,
+  // Every dynamic answer is per user and `no-store`, so an ETag could never be revalidated
+  // against; hashing each body for one is wasted (static files get theirs from the file server).
+  generateEtags: false,
   // better-sqlite3 and pg are native/server-only: let Node require them at run time.
   serverExternalPackages: ['better-sqlite3', 'pg'],
   // `npm run typecheck` checks the whole project (tests and scripts too) and CI runs it
