@@ -2,7 +2,9 @@ import { appEnv, ROOT } from './app-server';
 import { buildFixture } from './build-fixture';
 import { isBuildFresh, nextBuild } from './next-build';
 
-const SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package-lock.json'];
+/** What the app's build reads, besides node_modules. */
+export const APP_SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
+const SOURCES = [...APP_SOURCES, 'package-lock.json'];
 
 /** The app's `next build`, unless the build is newer than every source (always in CI); true when it built. */
 export function buildAppWhenStale(): boolean {

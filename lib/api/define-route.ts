@@ -1,6 +1,6 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
-import { sessions } from '../auth';
+import { getSessions } from '../auth';
 import { StoreUnavailableError } from '../db/store';
 import { logError } from '../log';
 import type { RequestSession } from '../session';
@@ -48,7 +48,7 @@ export function defineRoute(handlers: Partial<Record<Method, RouteHandler>>): Ne
       return res.status(405).json({ error: `Method ${req.method ?? ''} not allowed`, allow: allowed });
     }
     try {
-      await handler(req, res, sessions.forRequest(req, res));
+      await handler(req, res, getSessions().forRequest(req, res));
     } catch (error) {
       const reply = toErrorReply(error);
       if (reply.status >= 500 && !(error instanceof StoreUnavailableError)) logError('api.unhandled-error', { method: req.method, url: req.url, error });
