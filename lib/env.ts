@@ -154,11 +154,6 @@ export function getDatabaseUrl(source: Record<string, string | undefined> = proc
   return result.data;
 }
 
-/** Whether `next dev` is running; read here because only this module reads the environment. */
-export function isDevelopment(source: Record<string, string | undefined> = process.env): boolean {
-  return (source.NODE_ENV ?? 'development') === 'development';
-}
-
 let cached: Env | undefined;
 
 /** The process's environment, parsed once. */

@@ -21,7 +21,7 @@ export default async function buildApp(): Promise<void> {
   if (process.env.APP_BUILT_THIS_RUN === '1') return;
   process.env.APP_BUILT_THIS_RUN = '1';
   const fixtureStarted = Date.now();
-  buildFixture(); // small (~10 s), and it must carry the current lib/session: always rebuilt
+  buildFixture(); // small, and it must carry the current lib/session: always rebuilt
   console.log(`\n[app tests] fixture build took ${Math.round((Date.now() - fixtureStarted) / 1000)} s`);
   const started = Date.now();
   if (buildAppWhenStale()) console.log(`\n[app tests] next build took ${Math.round((Date.now() - started) / 1000)} s`);

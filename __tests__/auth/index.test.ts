@@ -1,5 +1,3 @@
-import { EnvError } from '@/lib/env';
-
 type AuthModule = typeof import('@/lib/auth');
 type EnvModule = typeof import('@/lib/env');
 
@@ -14,15 +12,6 @@ function loadFresh(): { auth: AuthModule; envModule: EnvModule } {
   });
   if (!loaded) throw new Error('lib/auth did not load');
   return loaded;
-}
-
-function thrownBy(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
 }
 
 afterEach(() => {
@@ -40,10 +29,8 @@ describe('the app auth wiring', () => {
     delete env.NEXTAUTH_SECRET;
     const { auth, envModule } = loadFresh();
 
-    const error = thrownBy(() => auth.getAuthOptions());
-
-    expect(error).toBeInstanceOf(envModule.EnvError);
-    expect((error as EnvError).message).toBe('Invalid environment: NEXTAUTH_SECRET is missing; generate one with `openssl rand -base64 32`');
+    expect(() => auth.getAuthOptions()).toThrow(envModule.EnvError);
+    expect(() => auth.getAuthOptions()).toThrow(/^Invalid environment: NEXTAUTH_SECRET is missing; generate one with `openssl rand -base64 32`$/);
   });
 
   it('builds the options from the environment of the first use', () => {

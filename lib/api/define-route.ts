@@ -2,11 +2,11 @@ import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
 import { getSessions } from '../auth';
 import { StoreUnavailableError } from '../db/store';
+import type { Method } from '../http/method';
 import { logError } from '../log';
 import type { RequestSession } from '../session';
 import { RouteError } from './route-error';
 
-type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type RouteHandler = (req: NextApiRequest, res: NextApiResponse, session: RequestSession) => Promise<void> | void;
 
 interface ErrorReply {
@@ -16,7 +16,7 @@ interface ErrorReply {
 }
 
 /** The one place errors become HTTP. Unknown errors get a generic body: no message leaks. */
-export function toErrorReply(error: unknown): ErrorReply {
+function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof RouteError) return { status: error.status, body: { error: error.message, ...error.details }, headers: error.headers };
   if (error instanceof ZodError) {
     return {
