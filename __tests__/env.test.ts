@@ -44,7 +44,15 @@ describe('parseEnv', () => {
     it('refuses a DATABASE_URL that is neither SQLite nor PostgreSQL, naming it', () => {
       const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, DATABASE_URL: 'mysql://user:pass@localhost/app' });
 
-      expect(error.message).toMatch(/^DATABASE_URL /m);
+      expect(error.problems).toEqual([expect.stringMatching(/^DATABASE_URL /)]);
+    });
+
+    it('says every problem on one line, as the server prints it when it refuses to start', () => {
+      const error = envErrorFor({ NODE_ENV: 'staging', SESSION_MAX_AGE_SECONDS: 'soon' });
+
+      expect(error.problems.length).toBeGreaterThanOrEqual(3);
+      expect(error.message).toBe(`Invalid environment: ${error.problems.join('; ')}`);
+      expect(error.message).not.toContain('\n');
     });
 
     it('refuses a short secret in NEXTAUTH_SECRET_PREVIOUS, naming it', () => {
@@ -135,7 +143,7 @@ describe('parseEnv', () => {
     ])('refuses %s=%s, naming it', (name, value) => {
       const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, [name]: value });
 
-      expect(error.message).toMatch(new RegExp(`^${name} `, 'm'));
+      expect(error.problems).toEqual([expect.stringMatching(new RegExp(`^${name} `))]);
     });
   });
 

@@ -88,11 +88,14 @@ export type Env = {
   };
 };
 
-/** Misconfiguration: thrown once at start, with one line per problem naming the variable. */
+/**
+ * Misconfiguration, with one problem per variable; its message is the one line the server
+ * prints when it refuses to start, whether at start (instrumentation.ts) or on first use.
+ */
 export class EnvError extends Error {
   readonly code = 'ERR_ENV_INVALID';
   constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+    super(`Invalid environment: ${problems.join('; ')}`);
     this.name = 'EnvError';
   }
 }
@@ -153,16 +156,6 @@ export function getDatabaseUrl(source: Record<string, string | undefined> = proc
   const result = envSchema.shape.DATABASE_URL.safeParse(source.DATABASE_URL);
   if (!result.success) throw new EnvError([`DATABASE_URL ${result.error.issues[0]?.message ?? 'is invalid'}`]);
   return result.data;
-}
-
-/** Whether `next dev` is running; read here because only this module reads the environment. */
-export function isDevelopment(source: Record<string, string | undefined> = process.env): boolean {
-  return (source.NODE_ENV ?? 'development') === 'development';
-}
-
-/** The one line printed when the server refuses to start. */
-export function formatEnvError(error: EnvError): string {
-  return `Invalid environment: ${error.problems.join('; ')}`;
 }
 
 let cached: Env | undefined;

@@ -54,7 +54,7 @@ function toLoggable(value: unknown, depth = 0): unknown {
 const RAW_LINE_BREAKERS = /[\u007f-\u009f\u2028\u2029]/g;
 
 /** The line `logWarn` / `logError` write. */
-export function formatLogLine(level: Level, event: string, fields: LogFields = {}): string {
+function formatLogLine(level: Level, event: string, fields: LogFields = {}): string {
   const head = { level, event: cut(event) };
   const line = JSON.stringify({ ...head, ...(toLoggable(fields) as object), ...head });
   return line.replace(RAW_LINE_BREAKERS, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -1,4 +1,4 @@
-import { EnvError, formatEnvError, getEnv } from './env';
+import { EnvError, getEnv } from './env';
 
 /** Exits the process with one line when the environment is unusable. */
 export function assertEnvAtStartup(): void {
@@ -6,7 +6,7 @@ export function assertEnvAtStartup(): void {
     getEnv();
   } catch (error) {
     if (!(error instanceof EnvError)) throw error;
-    console.error(formatEnvError(error));
+    console.error(error.message);
     process.exit(1);
   }
 }

@@ -1,7 +1,7 @@
 import type { GetServerSideProps } from 'next';
 import { getServerSession } from 'next-auth/next';
 import { AdminUsers } from '@/components/AdminUsers';
-import { authOptions } from '@/lib/auth';
+import { getAuthOptions } from '@/lib/auth';
 
 interface Props {
   forbidden: boolean;
@@ -11,7 +11,7 @@ interface Props {
 export const getServerSideProps: GetServerSideProps<Props> = async ({ req, res }) => {
   // getServerSession runs the jwt callback, which compares the token with the store:
   // the role checked here is the current one, not the one at sign-in.
-  const session = await getServerSession(req, res, authOptions);
+  const session = await getServerSession(req, res, getAuthOptions());
   if (!session) return { redirect: { destination: '/signin?callbackUrl=/admin', permanent: false } };
   if (session.user.role !== 'admin') {
     res.statusCode = 403;

@@ -2,7 +2,7 @@
 # Starts a throwaway PostgreSQL cluster for the store suite and prints its URL on the last
 # line of stdout, so that a run reads:
 #
-#   DATABASE_URL=$(scripts/start-test-postgres.sh | tail -n 1) npx jest __tests__/store
+#   DATABASE_URL=$(scripts/start-test-postgres.sh | tail -n 1) npx jest __tests__/db
 #   scripts/start-test-postgres.sh stop
 #
 # Usage: scripts/start-test-postgres.sh [start] [port]   (port default 54329, or $TEST_POSTGRES_PORT)

@@ -101,19 +101,25 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
   return { ...server, secret: env.NEXTAUTH_SECRET as string, databaseUrl: env.DATABASE_URL as string };
 }
 
-/** Runs `next start` expecting it to refuse to start; returns its exit code and output. */
-export async function startAppExpectingFailure(overrides: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: ROOT,
-    env: appEnv(port, overrides),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs `next start` in `cwd` on `port` with exactly `env`, expecting it to exit; its exit code, stderr, and all output. */
+export async function startNextServerExpectingExit(cwd: string, port: number, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string; stderr: string }> {
+  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const code = await waitForExit(child);
   clearTimeout(timer);
+  return { code, output, stderr };
+}
+
+/** Runs `next start` of the built app expecting it to refuse to start; returns its exit code and output. */
+export async function startAppExpectingFailure(overrides: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const port = await freePort();
+  const { code, output } = await startNextServerExpectingExit(ROOT, port, appEnv(port, overrides));
   return { code, output };
 }

@@ -2,7 +2,9 @@ import { appEnv, ROOT } from './app-server';
 import { buildFixture } from './build-fixture';
 import { isBuildFresh, nextBuild } from './next-build';
 
-const SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package-lock.json'];
+/** What the app's build reads, besides node_modules. */
+export const APP_SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
+const SOURCES = [...APP_SOURCES, 'package-lock.json'];
 
 /** The app's `next build`, unless the build is newer than every source (always in CI); true when it built. */
 export function buildAppWhenStale(): boolean {
@@ -19,7 +21,7 @@ export default async function buildApp(): Promise<void> {
   if (process.env.APP_BUILT_THIS_RUN === '1') return;
   process.env.APP_BUILT_THIS_RUN = '1';
   const fixtureStarted = Date.now();
-  buildFixture(); // small (~10 s), and it must carry the current lib/session: always rebuilt
+  buildFixture(); // small, and it must carry the current lib/session: always rebuilt
   console.log(`\n[app tests] fixture build took ${Math.round((Date.now() - fixtureStarted) / 1000)} s`);
   const started = Date.now();
   if (buildAppWhenStale()) console.log(`\n[app tests] next build took ${Math.round((Date.now() - started) / 1000)} s`);

@@ -93,3 +93,41 @@ describe('readJsonBody: a body over its size limit', () => {
     expect(answer.connection).not.toBe('close');
   });
 });
+
+describe('readJsonBody: what the body says it is', () => {
+  it('answers 415 JSON and closes the connection for a body of another content type', async () => {
+    const answer = await post('a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+
+    expect(answer).toMatchObject({ status: 415, body: { error: 'Content-Type must be application/json' }, connection: 'close' });
+  });
+
+  it('answers 415 for a body without a content type', async () => {
+    const answer = await post(new Blob(['{"a":1}']), {});
+
+    expect(answer.status).toBe(415);
+  });
+
+  it('answers 415 for a malformed content type that only starts like JSON', async () => {
+    const answer = await post('{"a":1}', { 'content-type': 'application/json; charset' });
+
+    expect(answer.status).toBe(415);
+  });
+
+  it.each(['application/json; charset=utf-8', 'APPLICATION/JSON', 'application/merge-patch+json'])('reads a body sent as %s', async (type) => {
+    const answer = await post('{"a":1}', { 'content-type': type });
+
+    expect(answer).toMatchObject({ status: 200, body: { body: { a: 1 } } });
+  });
+
+  it('answers 400 JSON for a body that is not valid JSON', async () => {
+    const answer = await post('{"a":', { 'content-type': 'application/json' });
+
+    expect(answer).toMatchObject({ status: 400, body: { error: 'Request body is not valid JSON' } });
+  });
+
+  it('reads an empty body as undefined', async () => {
+    const answer = await post('', { 'content-type': 'application/json' });
+
+    expect(answer).toMatchObject({ status: 200, body: {} });
+  });
+});

@@ -25,7 +25,11 @@ type From = Partial<AttemptOptions> & Pick<AttemptOptions, 'ip'>;
 const attemptSignIn = (email: string, password: string, from: From) => attemptWith(email, password, { route: defaultRoute, ...from });
 const failTimes = (times: number, email: string, from: From) => failSignIns(times, email, { route: defaultRoute, ...from });
 
-/** The route module loaded with extra environment (a fresh module registry; the database is shared). */
+/**
+ * The route module loaded with extra environment (a fresh module registry; the database is
+ * shared). The app reads its environment on first use, so it is read here, before the
+ * environment is put back.
+ */
 async function loadRouteWith(env: Record<string, string>): Promise<RouteModule> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);
@@ -33,6 +37,7 @@ async function loadRouteWith(env: Record<string, string>): Promise<RouteModule> 
     let route: RouteModule | undefined;
     await jest.isolateModulesAsync(async () => {
       route = await import('@/pages/api/auth/[...nextauth]');
+      (await import('@/lib/env')).getEnv();
     });
     if (!route) throw new Error('route did not load');
     return route;

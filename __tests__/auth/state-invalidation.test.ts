@@ -6,16 +6,9 @@ import { LISTENER_APPLICATION_NAME, type StateNotificationListener } from '@/lib
 import type { SessionState, Store } from '@/lib/db/store';
 import type { LogFields } from '@/lib/log';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../helpers/wait-for';
 
 const serverUrl = testPostgresUrl();
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 (serverUrl ? describe : describe.skip)('invalidateAcrossInstances (PostgreSQL)', () => {
   let database: TestDatabase;

@@ -3,7 +3,7 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { getServerSession } from 'next-auth/next';
-import { authOptions as mainAuthOptions, sessions as mainSessions } from '@/lib/auth';
+import { getAuthOptions, getSessions } from '@/lib/auth';
 import { createSessionUpdater, type SessionUpdater } from '@/lib/session';
 import { setCookiesOf } from '../helpers/cookie-jar';
 import { TestCookieJar } from '@/lib/session/testing';
@@ -27,7 +27,7 @@ async function stockSignIn(): Promise<TestCookieJar> {
 
 // The stock app's own wiring (its lib/sessions.ts), on this repository's lib/session.
 const apps: [string, NextAuthOptions, SessionUpdater, string, () => Promise<TestCookieJar>, Record<string, unknown>][] = [
-  ['main app', mainAuthOptions, mainSessions, 'next-auth.session-token', signInAsAlice, { name: 'Alice Consent' }],
+  ['main app', getAuthOptions(), getSessions(), 'next-auth.session-token', signInAsAlice, { name: 'Alice Consent' }],
   ['stock app', stockAuthOptions, createSessionUpdater(stockAuthOptions), 'stock.session', stockSignIn, { note: 'consented' }],
 ];
 

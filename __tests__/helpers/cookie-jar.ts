@@ -1,42 +1,29 @@
-import { readSetCookieHeaders } from '@/lib/session/testing';
+import type { SetCookie } from 'cookie';
+import { parseSetCookies, type SetCookieSource } from '@/lib/session/testing';
 
 /**
- * Set-Cookie parsing with every attribute, for tests that assert on attributes. The jar that
- * carries cookies between requests is the toolkit's own (`TestCookieJar`, lib/session/testing).
+ * A response's Set-Cookie headers read attribute by attribute (`cookie`'s parser, through
+ * the kit's `parseSetCookies`), for tests that assert on attributes. The jar that carries
+ * cookies between requests is the toolkit's own (`TestCookieJar`, lib/session/testing).
  */
 
-export interface SetCookie {
-  name: string;
-  value: string;
-  attributes: Record<string, string | true>;
+export type { SetCookie };
+
+/** Every Set-Cookie of a fetch `Headers`, a supertest response's headers, or header lines. */
+export function setCookiesOf(headers: Headers | Record<string, unknown> | readonly string[]): SetCookie[] {
+  const source: SetCookieSource = Array.isArray(headers) ? headers : { headers: headers as Headers | Record<string, unknown> };
+  return parseSetCookies(source);
 }
 
-/** @param decodeValue how the value is unescaped (the fuzz oracle keeps a malformed %-escape raw). */
-export function parseSetCookie(header: string, decodeValue: (raw: string) => string = decodeURIComponent): SetCookie {
-  const [pair = '', ...attrs] = header.split(';');
-  const eq = pair.indexOf('=');
-  const attributes: Record<string, string | true> = {};
-  for (const attr of attrs) {
-    const [key = '', ...rest] = attr.trim().split('=');
-    attributes[key.toLowerCase()] = rest.length ? rest.join('=') : true;
-  }
-  return { name: pair.slice(0, eq).trim(), value: decodeValue(pair.slice(eq + 1).trim()), attributes };
-}
-
-export function setCookiesOf(headers: Headers | Record<string, unknown>): SetCookie[] {
-  return readSetCookieHeaders({ headers }).map((header) => parseSetCookie(header));
-}
-
+/** As a browser applies it (RFC 6265 5.3: Max-Age wins over Expires). */
 function isExpired(cookie: SetCookie): boolean {
-  const maxAge = cookie.attributes['max-age'];
-  if (maxAge !== undefined && Number(maxAge) <= 0) return true;
-  const expires = cookie.attributes.expires;
-  return typeof expires === 'string' && new Date(expires).getTime() <= Date.now();
+  if (cookie.maxAge !== undefined) return cookie.maxAge <= 0;
+  return cookie.expires !== undefined && cookie.expires.getTime() <= Date.now();
 }
 
 /** Whether a Set-Cookie deletes its cookie, as a browser (and the jar) applies it: expired, or an empty value. */
 export function deletesCookie(cookie: SetCookie): boolean {
-  return isExpired(cookie) || cookie.value === '';
+  return isExpired(cookie) || !cookie.value;
 }
 
 export interface CookieWrites {

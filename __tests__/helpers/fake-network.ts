@@ -1,4 +1,5 @@
 import type { Session } from 'next-auth';
+import { REVALIDATE_HEADER } from '@/lib/session/revalidate-header';
 
 /**
  * A stand-in for the server at the network boundary (global fetch), for jsdom tests.
@@ -117,4 +118,4 @@ export function installFakeNetwork(initial: Session | null): FakeNetwork {
   return network;
 }
 
-export const REVALIDATE = { 'X-Revalidate-Session': 'true' };
+export const REVALIDATE = { [REVALIDATE_HEADER]: 'true' };

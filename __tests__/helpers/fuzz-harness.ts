@@ -89,8 +89,8 @@ function cookieHeaderViolations(setCookies: SetCookie[]): string[] {
   const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
   if (duplicates.length > 0) violations.push(`two Set-Cookie headers for ${[...new Set(duplicates)].join(', ')}`);
   for (const cookie of setCookies.filter((c) => isSessionCookieName(c.name))) {
-    const { httponly, samesite, path } = cookie.attributes;
-    if (httponly !== true || String(samesite).toLowerCase() !== 'lax' || path !== '/') {
+    const { httpOnly, sameSite, path } = cookie;
+    if (httpOnly !== true || sameSite !== 'lax' || path !== '/') {
       violations.push(`session cookie ${cookie.name} lacks HttpOnly/SameSite=Lax/Path=/`);
     }
   }

@@ -1,3 +1,4 @@
+import { parse as parseContentType } from 'content-type';
 import type { Store } from '@/lib/db/store';
 import { LOCALES, THEMES } from './fuzz-bodies';
 
@@ -40,9 +41,15 @@ const hasOnlyKeys = (value: Record<string, unknown>, allowed: readonly string[])
 /** HTTP trims optional whitespace around header values before the route sees them. */
 const headerValue = (value: string | undefined) => value?.replace(/^[ \t]+|[ \t]+$/g, '');
 
+/** JSON is `application/json` or `+json`, of a header that is a well-formed media type (RFC 7231, as the `content-type` package reads it). */
 export function isJsonContentType(header: string | undefined): boolean {
-  const type = header?.split(';')[0]?.trim().toLowerCase();
-  return type === 'application/json' || Boolean(type?.endsWith('+json'));
+  if (header === undefined) return false;
+  try {
+    const { type } = parseContentType(header);
+    return type === 'application/json' || type.endsWith('+json');
+  } catch {
+    return false;
+  }
 }
 
 export function isCrossSite(request: Pick<ModelRequest, 'origin' | 'secFetchSite'>): boolean {

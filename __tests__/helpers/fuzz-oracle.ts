@@ -1,8 +1,8 @@
-import { serialize } from 'cookie';
+import { parseSetCookie, serialize } from 'cookie';
 import { getCookieParser } from 'next/dist/server/api-utils/get-cookie-parser';
 import { decode, type JWT } from 'next-auth/jwt';
 import type { SessionState, Store } from '@/lib/db/store';
-import { parseSetCookie, type SetCookie } from './cookie-jar';
+import { deletesCookie, type SetCookie } from './cookie-jar';
 import { SESSION_COOKIE } from './session-cookie';
 import { TEST_SECRET } from './test-env';
 
@@ -114,12 +114,8 @@ export async function authenticTokensOf(cookies: CookieMap): Promise<JWT[]> {
   return decoded.filter((token): token is JWT => token !== null);
 }
 
-export function isExpiration(cookie: SetCookie): boolean {
-  const maxAge = cookie.attributes['max-age'];
-  if (maxAge !== undefined && Number(maxAge) <= 0) return true;
-  const expires = cookie.attributes.expires;
-  return cookie.value === '' || (typeof expires === 'string' && new Date(expires).getTime() <= Date.now());
-}
+/** Whether the Set-Cookie deletes its cookie in a browser (expired, or emptied). */
+export const isExpiration = deletesCookie;
 
 export type IssuedSession = { kind: 'none' } | { kind: 'token'; token: string } | { kind: 'malformed'; problem: string };
 
@@ -132,7 +128,7 @@ export function issuedSessionOf(setCookies: SetCookie[]): IssuedSession {
   if (whole && chunks.length > 0) {
     return { kind: 'malformed', problem: `sets both ${SESSION_COOKIE} and ${chunks.map((c) => c.name).join(', ')}` };
   }
-  if (whole) return { kind: 'token', token: whole.value };
+  if (whole) return { kind: 'token', token: whole.value ?? '' };
   const byIndex = chunks.map((cookie) => ({ cookie, index: Number(cookie.name.slice(SESSION_COOKIE.length + 1)) }));
   byIndex.sort((a, b) => a.index - b.index);
   if (byIndex.some((entry, position) => entry.index !== position)) {
@@ -146,7 +142,7 @@ export function jarAfter(requestCookies: CookieMap, setCookies: SetCookie[]): Co
   const jar: CookieMap = { ...requestCookies };
   for (const cookie of setCookies) {
     if (isExpiration(cookie)) delete jar[cookie.name];
-    else jar[cookie.name] = cookie.value;
+    else jar[cookie.name] = cookie.value ?? '';
   }
   return jar;
 }
@@ -219,15 +215,7 @@ export function variantsLeftAlone(requestCookies: CookieMap, setCookies: SetCook
   return [...new Set([SESSION_COOKIE, ...chunkNames, ...carried])].filter((name) => !named.has(name));
 }
 
-function decodeValue(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
-/** cookie-jar's parser, but a malformed %-escape keeps the raw value instead of throwing. */
+/** `cookie`'s parser: a malformed %-escape keeps its raw value instead of throwing. */
 export function parseSetCookies(raw: string[]): SetCookie[] {
-  return raw.map((header) => parseSetCookie(header, decodeValue));
+  return raw.map((header) => parseSetCookie(header));
 }

@@ -1,11 +1,14 @@
 import { testApiHandler } from 'next-test-api-route-handler';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { getServerSession } from 'next-auth/next';
-import { authOptions, sessions } from '@/lib/auth';
+import { getAuthOptions, getSessions } from '@/lib/auth';
 import { setCookiesOf, type SetCookie } from '../helpers/cookie-jar';
 import { type TestCookieJar } from '@/lib/session/testing';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies, sessionTokenOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';
+
+const authOptions = getAuthOptions();
+const sessions = getSessions();
 
 interface Answer {
   status: number;

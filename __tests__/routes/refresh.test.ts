@@ -65,7 +65,7 @@ describe('POST /api/session/refresh', () => {
       duplicated: [],
     });
     expect(names).toHaveLength(4);
-    for (const cookie of response.setCookies) expect(cookie.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/' });
+    for (const cookie of response.setCookies) expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
   });
 
   it('answers 405 with Allow: POST for other methods', async () => {

@@ -79,8 +79,8 @@ describe('resolveSessionCookie', () => {
     const ours = resolveSessionCookie(authOptions, true);
 
     expect(written?.name).toBe(ours.name);
-    expect(written?.attributes.httponly).toBeUndefined();
-    expect(written?.attributes.secure).toBeUndefined();
+    expect(written?.httpOnly).toBeUndefined();
+    expect(written?.secure).toBeUndefined();
     expect(ours.options).toEqual({ sameSite: 'strict', path: '/' });
   });
 });

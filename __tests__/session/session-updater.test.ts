@@ -17,11 +17,11 @@ import {
   setNextAuthEnv,
 } from '../helpers/session-toolkit';
 import { TEST_SECRET } from '../helpers/test-env';
+import { REVALIDATE_HEADER } from '@/lib/session/revalidate-header';
 
 const ANN: JWT = { sub: 'u1', name: 'Ann', email: 'ann@example.com' };
 const SECURE_NAME = `__Secure-${SESSION_COOKIE}`;
 const PREVIOUS_SECRET = 'the-secret-before-rotation-0123456789abcdef';
-const REVALIDATE = 'x-revalidate-session';
 
 type Script = (session: RequestSession, req: NextApiRequest, res: NextApiResponse) => Promise<void>;
 
@@ -89,7 +89,7 @@ describe('RequestSession.update', () => {
     );
 
     expect(response.body).toMatchObject({ status: 'updated', token: { theme: 'dark' } });
-    expect(response.headers.get(REVALIDATE)).toBe('true');
+    expect(response.headers.get(REVALIDATE_HEADER)).toBe('true');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await getTokenFrom(jar)).toMatchObject({ ...ANN, theme: 'dark' });
     expect(await decodeSessionOf(jar)).toMatchObject({ ...ANN, theme: 'dark' });
@@ -105,8 +105,8 @@ describe('RequestSession.update', () => {
     );
 
     const [cookie] = live(sessionSetCookies(response.setCookies));
-    expect(cookie?.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/', 'max-age': '3600' });
-    expect(cookie?.attributes.secure).toBeUndefined();
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/', maxAge: 3600 });
+    expect(cookie?.secure).toBeUndefined();
   });
 
   it('hands the next request the update: the carried cookie reads back with the new claims', async () => {
@@ -223,7 +223,7 @@ describe('RequestSession.update', () => {
 
     expect(response.body).toEqual({ status: 'no-session', ended: false });
     expect(response.setCookies).toEqual([]);
-    expect(response.headers.get(REVALIDATE)).toBeNull();
+    expect(response.headers.get(REVALIDATE_HEADER)).toBeNull();
   });
 
   it("expires the session when the jwt callback refuses it, and next-auth's reader then finds none", async () => {
@@ -267,7 +267,7 @@ describe('RequestSession: an error answer does not change the session', () => {
 
     expect(response.status).toBe(status);
     expect(sessionSetCookies(response.setCookies)).toEqual([]);
-    expect(response.headers.get(REVALIDATE)).toBeNull();
+    expect(response.headers.get(REVALIDATE_HEADER)).toBeNull();
     expect(jar.get(SESSION_COOKIE)).toBe(before);
   });
 
@@ -302,7 +302,7 @@ describe('RequestSession: an error answer does not change the session', () => {
           const response = await fetch({ headers: { cookie: jar.header() } });
           status = response.status;
           setCookies = setCookiesOf(response.headers);
-          revalidate = response.headers.get(REVALIDATE);
+          revalidate = response.headers.get(REVALIDATE_HEADER);
         },
       });
     } finally {
@@ -484,7 +484,7 @@ describe('RequestSession: the cookie next-auth would use', () => {
     );
 
     const [cookie] = live(response.setCookies);
-    expect(cookie).toMatchObject({ name: SECURE_NAME, attributes: { secure: true } });
+    expect(cookie).toMatchObject({ name: SECURE_NAME, secure: true });
     expect(await getTokenFrom(jar, { secureCookie: true })).toMatchObject({ ...ANN, theme: 'dark' });
   });
 

@@ -1,12 +1,12 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { ZodError } from 'zod';
-import { sessions } from '../auth';
+import { getSessions } from '../auth';
 import { StoreUnavailableError } from '../db/store';
+import type { Method } from '../http/method';
 import { logError } from '../log';
 import type { RequestSession } from '../session';
 import { RouteError } from './route-error';
 
-type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 type RouteHandler = (req: NextApiRequest, res: NextApiResponse, session: RequestSession) => Promise<void> | void;
 
 interface ErrorReply {
@@ -16,7 +16,7 @@ interface ErrorReply {
 }
 
 /** The one place errors become HTTP. Unknown errors get a generic body: no message leaks. */
-export function toErrorReply(error: unknown): ErrorReply {
+function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof RouteError) return { status: error.status, body: { error: error.message, ...error.details }, headers: error.headers };
   if (error instanceof ZodError) {
     return {
@@ -48,7 +48,7 @@ export function defineRoute(handlers: Partial<Record<Method, RouteHandler>>): Ne
       return res.status(405).json({ error: `Method ${req.method ?? ''} not allowed`, allow: allowed });
     }
     try {
-      await handler(req, res, sessions.forRequest(req, res));
+      await handler(req, res, getSessions().forRequest(req, res));
     } catch (error) {
       const reply = toErrorReply(error);
       if (reply.status >= 500 && !(error instanceof StoreUnavailableError)) logError('api.unhandled-error', { method: req.method, url: req.url, error });

@@ -7,7 +7,7 @@ import { sessionOrThrow } from './require-session';
 import { RouteError } from './route-error';
 
 /** How long a key's first result is kept for its retries (Stripe keeps keys 24 hours too). */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const KEY_PATTERN = /^[\x20-\x7E]{1,200}$/;
 
 /** A success answer of a mutating route: recorded with its key and replayed to retries. */
@@ -26,7 +26,7 @@ export interface MutationRequest {
 }
 
 /** The request's `Idempotency-Key`: null without one, 400 when it is not 1-200 printable ASCII characters. */
-export function readIdempotencyKey(req: NextApiRequest): string | null {
+function readIdempotencyKey(req: NextApiRequest): string | null {
   const value = req.headers['idempotency-key'];
   if (value === undefined) return null;
   if (typeof value !== 'string' || !KEY_PATTERN.test(value)) {

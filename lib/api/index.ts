@@ -1,7 +1,7 @@
-export { defineRoute, toErrorReply } from './define-route';
+export { defineRoute } from './define-route';
 export { RouteError } from './route-error';
 export { readJsonBody, MAX_BODY_BYTES } from './read-json-body';
 export { assertSameOrigin } from './same-origin';
 export { requireAdmin, requireUserId, requireUserIdForUpdate, sessionOrThrow, NOT_SIGNED_IN } from './require-session';
 export { readMutationBody } from './read-mutation';
-export { answerMutation, readIdempotencyKey, IDEMPOTENCY_TTL_MS, type MutationAnswer } from './idempotency';
+export { answerMutation, type MutationAnswer } from './idempotency';

@@ -1,5 +1,5 @@
 import type { JWT } from 'next-auth/jwt';
-import { sessionStates } from '../auth';
+import { getSessionStates } from '../auth';
 import { assessToken, type SessionStateLike } from '../auth/freshness';
 import { getStore } from '../db';
 import type { RequestSession, SessionUpdate } from '../session';
@@ -46,7 +46,7 @@ async function judgeSession(session: RequestSession, token: JWT, state: SessionS
 /** The signed-in user and how the token compares with the store (or its cache); an ended session is refused here. */
 async function checkSession(session: RequestSession) {
   const { token, userId, rotated } = await readSignedIn(session);
-  const verdict = await judgeSession(session, token, await sessionStates.get(userId));
+  const verdict = await judgeSession(session, token, await getSessionStates().get(userId));
   return { userId, verdict, rotated };
 }
 

@@ -1,15 +1,12 @@
 import type { NextApiRequest } from 'next';
+import { sameOriginUrl } from '../http/safe-callback-url';
 
 const CALLBACK_COOKIE = /^(__Secure-)?next-auth\.callback-url$/;
 
+/** As next-auth parses it (core/lib/assert.js): a path on the base URL, or an absolute URL; ours only. */
 function isUsable(value: unknown, baseUrl: string): boolean {
-  if (typeof value !== 'string' || value === '') return false;
-  try {
-    // As next-auth parses it (core/lib/assert.js): a path, or an absolute URL.
-    return new URL(value, value.startsWith('/') ? baseUrl : undefined).origin === new URL(baseUrl).origin;
-  } catch {
-    return false;
-  }
+  const base = typeof value === 'string' && value.startsWith('/') ? baseUrl : undefined;
+  return sameOriginUrl(value, new URL(baseUrl).origin, base) !== null;
 }
 
 /**

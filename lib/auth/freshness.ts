@@ -21,7 +21,7 @@ export function sessionStartedAt(token: JWT): number {
 }
 
 /** The clock skew tolerated between instances, as next-auth's own JWT decode tolerates it (15 s). */
-export const CLOCK_TOLERANCE_MS = 15_000;
+const CLOCK_TOLERANCE_MS = 15_000;
 
 /**
  * A session cannot begin in the future, nor after its token was issued: under the time

@@ -1,9 +1,10 @@
+import type { AuthOptions } from 'next-auth';
 import { getStore, type SessionState } from '../db';
 import { dialectOf } from '../db/connect';
 import type { StateNotificationListener } from '../db/state-notifications';
-import { getEnv } from '../env';
+import { getEnv, type Env } from '../env';
 import { logInfo, logWarn } from '../log';
-import { createSessionUpdater } from '../session';
+import { createSessionUpdater, type SessionUpdater } from '../session';
 import { createAuthOptions } from './auth-options';
 import { createSessionCallbacks } from './callbacks';
 import { parseSessionPatch } from './session-patch';
@@ -12,16 +13,24 @@ import { invalidateAcrossInstances } from './state-invalidation';
 
 /**
  * The app's wiring of the session toolkit: one `authOptions` (next-auth's, and the
- * toolkit's only configuration) and one merge policy in its callbacks.
+ * toolkit's only configuration) and one merge policy in its callbacks. Built on first use,
+ * never at import: `next build` imports every page and route, and a build needs no
+ * runtime secrets (the environment is checked when the server starts, instrumentation.ts).
  */
-const env = getEnv();
+
+interface AppAuth {
+  authOptions: AuthOptions;
+  sessions: SessionUpdater;
+}
 
 /**
  * On PostgreSQL (several instances may share it) the cache is on only while this process
  * LISTENs for changes (state-invalidation.ts); on SQLite (one process) the routes'
  * `forget` after each write is enough.
  */
-const invalidatedByNotifications = dialectOf(env.databaseUrl) === 'postgres' && env.sessionVersionCacheMs > 0;
+function isInvalidatedByNotifications(env: Env): boolean {
+  return dialectOf(env.databaseUrl) === 'postgres' && env.sessionVersionCacheMs > 0;
+}
 
 // One reader (and listen connection) per process, on globalThis: Next.js bundles API routes
 // and pages (admin.tsx's getServerSideProps) apart, and `next dev` reloads modules.
@@ -30,9 +39,9 @@ const globalForStates = globalThis as typeof globalThis & {
   __sessionStateListener?: StateNotificationListener;
 };
 
-/** Started with the store, on the first read: importing this module (as `next build` does) connects nowhere. */
-function startListeningOnce(): void {
-  if (!invalidatedByNotifications || globalForStates.__sessionStateListener) return;
+/** Started with the store, on the first read: building the reader connects nowhere. */
+function startListeningOnce(env: Env, sessionStates: SessionStateReader<SessionState>): void {
+  if (!isInvalidatedByNotifications(env) || globalForStates.__sessionStateListener) return;
   globalForStates.__sessionStateListener = invalidateAcrossInstances(sessionStates, {
     databaseUrl: env.databaseUrl,
     timeoutMs: env.storeTimeoutMs,
@@ -41,29 +50,55 @@ function startListeningOnce(): void {
   });
 }
 
+function createAppSessionStates(env: Env): SessionStateReader<SessionState> {
+  const sessionStates: SessionStateReader<SessionState> = createSessionStateReader<SessionState>(
+    async (userId) => {
+      const store = await getStore();
+      startListeningOnce(env, sessionStates);
+      return store.getSessionState(userId);
+    },
+    env.sessionVersionCacheMs,
+    Date.now,
+    !isInvalidatedByNotifications(env),
+  );
+  return sessionStates;
+}
+
 /** One indexed read per authenticated request, or a per-process cache (SESSION_VERSION_CACHE_MS). */
-export const sessionStates = (globalForStates.__sessionStates ??= createSessionStateReader<SessionState>(
-  async (userId) => {
-    const store = await getStore();
-    startListeningOnce();
-    return store.getSessionState(userId);
-  },
-  env.sessionVersionCacheMs,
-  Date.now,
-  !invalidatedByNotifications,
-));
+export function getSessionStates(): SessionStateReader<SessionState> {
+  globalForStates.__sessionStates ??= createAppSessionStates(getEnv());
+  return globalForStates.__sessionStates;
+}
 
-const callbacks = createSessionCallbacks({ getStore, sessionStates, warn: logWarn });
+function createAppAuth(env: Env): AppAuth {
+  const callbacks = createSessionCallbacks({ getStore, sessionStates: getSessionStates(), warn: logWarn });
+  const authOptions = createAuthOptions({ env, callbacks, getStore });
+  // A patch from a client is checked by the same policy as next-auth's `update(data)`.
+  const sessions = createSessionUpdater(authOptions, {
+    validatePatch(input) {
+      const parsed = parseSessionPatch(input);
+      if (parsed.ok) return { patch: parsed.patch };
+      // Refused here, so callbacks.jwt never sees it: the one log line of this request.
+      logWarn('session.patch-refused', { via: 'session-updater', issues: parsed.issues });
+      return { issues: parsed.issues };
+    },
+  });
+  return { authOptions, sessions };
+}
 
-export const authOptions = createAuthOptions({ env, callbacks, getStore });
+let appAuth: AppAuth | undefined;
 
-/** Server-side session updates; a patch from a client is checked by the same policy as next-auth's `update(data)`. */
-export const sessions = createSessionUpdater(authOptions, {
-  validatePatch(input) {
-    const parsed = parseSessionPatch(input);
-    if (parsed.ok) return { patch: parsed.patch };
-    // Refused here, so callbacks.jwt never sees it: the one log line of this request.
-    logWarn('session.patch-refused', { via: 'session-updater', issues: parsed.issues });
-    return { issues: parsed.issues };
-  },
-});
+function getAppAuth(): AppAuth {
+  appAuth ??= createAppAuth(getEnv());
+  return appAuth;
+}
+
+/** next-auth's options for this app: `NextAuth(req, res, getAuthOptions())`, `getServerSession(req, res, getAuthOptions())`. */
+export function getAuthOptions(): AuthOptions {
+  return getAppAuth().authOptions;
+}
+
+/** Server-side session updates: `getSessions().forRequest(req, res)`. */
+export function getSessions(): SessionUpdater {
+  return getAppAuth().sessions;
+}

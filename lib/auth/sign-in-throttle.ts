@@ -55,7 +55,7 @@ const DAY_SECONDS = 24 * 60 * 60;
 const DEFAULTS = { firstBlockSeconds: 60, maxBlockSeconds: 60 * 60, memorySeconds: 90 * DAY_SECONDS };
 
 /** The block after `blockCount` blocks (1 = the first): doubling, capped. */
-export function blockSecondsFor(blockCount: number, firstBlockSeconds: number, maxBlockSeconds: number): number {
+function blockSecondsFor(blockCount: number, firstBlockSeconds: number, maxBlockSeconds: number): number {
   return Math.min(firstBlockSeconds * 2 ** Math.max(0, blockCount - 1), maxBlockSeconds);
 }
 

@@ -1,3 +1,4 @@
+// Hand-written, no library: async-mutex would be a dependency for these 15 lines, used only inside our SQLite dialect.
 /**
  * A mutex that hands the lock to waiters strictly in arrival order. Kysely's own SQLite
  * mutex wakes every waiter at once and lets whoever runs first win, so under load a

@@ -1,3 +1,4 @@
+// On Kysely's own SqliteDialect (the maintained one for better-sqlite3), adding the statement cache and FIFO lock it lacks; no library offers those.
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,

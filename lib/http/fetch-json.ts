@@ -1,7 +1,6 @@
 import { noticeSessionResponse, requestSignOut } from '@/lib/session/client';
 import { HttpError, NetworkError } from './errors';
-
-export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+import type { Method } from './method';
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -24,7 +23,7 @@ function interceptResponse(url: string, response: Response): void {
  * JSON in, JSON out. Non-2xx throws `HttpError` (status + the server's `{ error, ... }`),
  * no answer throws `NetworkError`.
  */
-export async function fetchJson<T>(url: string, init: { method?: Method; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+async function fetchJson<T>(url: string, init: { method?: Method; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const hasBody = init.body !== undefined;
   let response: Response;
   try {

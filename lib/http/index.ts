@@ -1,2 +1,3 @@
 export { HttpError, NetworkError } from './errors';
-export { fetcher, fetchJson, send, type Method } from './fetch-json';
+export { fetcher, send } from './fetch-json';
+export type { Method } from './method';

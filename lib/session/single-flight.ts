@@ -1,3 +1,4 @@
+// Hand-written, no library fits: debounce/throttle (lodash, p-debounce) do not wait for a run in flight, p-queue queues every trigger.
 export interface SingleFlight {
   /** Asks for a run; resolves when a run that started after this call has finished. */
   trigger(): Promise<void>;

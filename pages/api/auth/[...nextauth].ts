@@ -1,20 +1,25 @@
-import type { NextApiRequest, NextApiResponse } from 'next';
+import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import NextAuth from 'next-auth';
-import { authOptions } from '@/lib/auth';
+import { getAuthOptions } from '@/lib/auth';
 import { getSignInThrottle } from '@/lib/auth/app-sign-in-throttle';
 import { dropUnusableCallbackUrls } from '@/lib/auth/callback-url';
 import { throttleSignIn } from '@/lib/auth/throttle-sign-in';
 import { getEnv } from '@/lib/env';
 
-export { authOptions };
+/** next-auth's three-argument form reads the options per request: building the route needs no environment. */
+const nextAuthHandler: NextApiHandler = (req, res) => NextAuth(req, res, getAuthOptions());
 
-const nextAuthHandler = NextAuth(authOptions);
+let throttledSignIn: NextApiHandler | undefined;
 
-const throttledSignIn = throttleSignIn(nextAuthHandler, {
-  getThrottle: getSignInThrottle,
-  trustProxy: getEnv().trustProxy,
-  sessionCookieName: authOptions.cookies?.sessionToken?.name ?? 'next-auth.session-token',
-});
+/** The throttled credentials callback, made on first use (its settings come from the environment). */
+function getThrottledSignIn(): NextApiHandler {
+  throttledSignIn ??= throttleSignIn(nextAuthHandler, {
+    getThrottle: getSignInThrottle,
+    trustProxy: getEnv().trustProxy,
+    sessionCookieName: getAuthOptions().cookies?.sessionToken?.name ?? 'next-auth.session-token',
+  });
+  return throttledSignIn;
+}
 
 function isCredentialsCallback(req: NextApiRequest): boolean {
   const [action, provider] = Array.isArray(req.query.nextauth) ? req.query.nextauth : [];
@@ -29,6 +34,6 @@ export default function auth(req: NextApiRequest, res: NextApiResponse) {
   }
   dropUnusableCallbackUrls(req, getEnv().appUrl.origin);
   // Every password check goes through the throttle first (issue 13: unlimited guesses, a scrypt each).
-  if (isCredentialsCallback(req)) return throttledSignIn(req, res);
+  if (isCredentialsCallback(req)) return getThrottledSignIn()(req, res);
   return nextAuthHandler(req, res);
 }

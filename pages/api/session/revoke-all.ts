@@ -1,5 +1,5 @@
 import { defineRoute, readMutationBody, requireUserId } from '@/lib/api';
-import { sessionStates } from '@/lib/auth';
+import { getSessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -14,7 +14,7 @@ export default defineRoute({
     await readMutationBody(req);
     const userId = await requireUserId(session);
     await (await getStore()).revokeSessions(userId, Date.now());
-    sessionStates.forget(userId);
+    getSessionStates().forget(userId);
     await session.end();
     res.status(200).json({ revoked: true });
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, readMutationBody, requireAdmin, RouteError } from '@/lib/api';
-import { sessionStates } from '@/lib/auth';
+import { getSessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -20,7 +20,7 @@ export default defineRoute({
     const store = await getStore();
     // The actor's role is checked again in the change's own transaction (demoted meanwhile: 403).
     const result = await store.setRoleAs(actorId, id, role);
-    sessionStates.forget(id);
+    getSessionStates().forget(id);
     if (result === 'forbidden') throw new RouteError(403, 'Admins only');
     if (result === 'unknown-user') throw new RouteError(404, 'User not found');
     if (result === 'last-admin') throw new RouteError(409, 'The last admin cannot be demoted');

@@ -1,5 +1,5 @@
 import { HttpError, fetcher, send } from '@/lib/http';
-import { installFakeNetwork, makeSession, type FakeNetwork } from '../helpers/fake-network';
+import { installFakeNetwork, makeSession, type FakeNetwork } from '../../helpers/fake-network';
 
 /** The Idempotency-Key of every request that reached the network (the fake records bodies, not headers). */
 function recordKeys(options: { failFirstConnection?: boolean } = {}): (string | undefined)[] {

@@ -10,17 +10,9 @@ import {
 } from '@/lib/db/state-notifications';
 import type { Store, UserRecord } from '@/lib/db/store';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
+import { waitFor } from '../helpers/wait-for';
 
 const serverUrl = testPostgresUrl();
-
-/** Polls `check` until it holds (or fails after `timeoutMs`). */
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /**
  * A TCP relay to the server whose open connections can go silent (nothing forwarded, nothing
