@@ -14,7 +14,7 @@ import { ALICE } from '../helpers/sign-in';
 async function jarWithAuthTime(authTime: number): Promise<TestCookieJar> {
   const alice = await (await getStore()).findUserByEmail(ALICE.email);
   const claims: JWT = { sub: alice?.id, id: alice?.id, email: ALICE.email, name: 'Alice', role: 'member', sessionVersion: alice?.sessionVersion, authTime };
-  return new TestCookieJar().set(SESSION_COOKIE, createSessionCodec([TEST_SECRET]).encode(claims, 3600));
+  return new TestCookieJar().set(SESSION_COOKIE, (await createSessionCodec([TEST_SECRET]).encode(claims, 3600)));
 }
 
 describe('a token whose session claims to begin in the future', () => {

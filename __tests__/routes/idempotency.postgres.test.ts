@@ -26,6 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!database) return;
+  await (await import('@/lib/auth')).stopListeningForStateChanges();
   await (await import('@/lib/db')).getStore().then((store) => store.close());
   await database.drop();
 });

@@ -148,7 +148,7 @@ describe('POST /api/session/refresh', () => {
 
   it('answers 401 for an expired token', async () => {
     const monthAgo = Date.now() - 31 * 24 * 3600 * 1000;
-    const stale = createSessionCodec([TEST_SECRET], () => monthAgo).encode({ sub: await aliceId() }, 30 * 24 * 3600);
+    const stale = (await createSessionCodec([TEST_SECRET], () => monthAgo).encode({ sub: await aliceId() }, 30 * 24 * 3600));
     const jar = new TestCookieJar().set(SESSION_COOKIE, stale);
 
     const response = await refresh({ jar, body: {} });

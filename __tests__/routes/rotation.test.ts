@@ -21,7 +21,7 @@ async function jarWithOldSecretToken(options: { current?: boolean } = {}): Promi
   const alice = await (await getStore()).findUserByEmail(ALICE.email);
   const claims: JWT = { sub: alice?.id, id: alice?.id, email: ALICE.email, name: 'Alice', role: 'member' };
   const current: JWT = options.current ? { sessionVersion: alice?.sessionVersion, authTime: Date.now() } : {};
-  const oldToken = createSessionCodec([TEST_SECRET]).encode({ ...claims, ...current }, 3600);
+  const oldToken = (await createSessionCodec([TEST_SECRET]).encode({ ...claims, ...current }, 3600));
   return new TestCookieJar().set(SESSION_COOKIE, oldToken);
 }
 

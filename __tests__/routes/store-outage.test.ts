@@ -11,6 +11,7 @@ if (withPostgres) {
 
 import 'next-test-api-route-handler';
 import pg from 'pg';
+import { stopListeningForStateChanges } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as cartRoute from '@/pages/api/cart';
@@ -32,6 +33,7 @@ async function quantityInCart(productId: number): Promise<number> {
 
 (withPostgres ? describe : describe.skip)('store faults (PostgreSQL of its own)', () => {
   afterAll(async () => {
+    await stopListeningForStateChanges();
     await (await getStore()).close();
     removeFaultPostgres();
   });

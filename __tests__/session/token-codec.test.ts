@@ -171,6 +171,6 @@ describe('resolveTokenCodec: without an override', () => {
     const now = Date.now();
     const codec = createFastTokenCodec([TEST_SECRET], () => now + 3600 * 1000);
 
-    expect(codec.decode(await encode({ token: ANN, secret: TEST_SECRET, maxAge: 60 }))).toBeNull();
+    expect(await codec.decode(await encode({ token: ANN, secret: TEST_SECRET, maxAge: 60 }))).toBeNull();
   });
 });

@@ -50,6 +50,16 @@ function startListeningOnce(env: Env, sessionStates: SessionStateReader<SessionS
   });
 }
 
+/**
+ * Closes this process's listen connection, for whoever closes the store (tests, scripts):
+ * left open, it would reconnect to a database that is gone. The next store read reopens it.
+ */
+export async function stopListeningForStateChanges(): Promise<void> {
+  const listener = globalForStates.__sessionStateListener;
+  globalForStates.__sessionStateListener = undefined;
+  await listener?.close();
+}
+
 function createAppSessionStates(env: Env): SessionStateReader<SessionState> {
   const sessionStates: SessionStateReader<SessionState> = createSessionStateReader<SessionState>(
     async (userId) => {

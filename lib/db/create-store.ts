@@ -52,7 +52,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
  * of failure to map (503) and no driver message (which may hold a host or user name)
  * ever reaches a response.
  */
-export function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): Store {
+function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): Store {
   const guarded = {} as Record<keyof Store, unknown>;
   for (const key of Object.keys(store) as (keyof Store)[]) {
     const method = store[key] as (...args: unknown[]) => Promise<unknown>;
@@ -68,7 +68,7 @@ export function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): 
   return guarded as Store;
 }
 
-export const DEFAULT_STORE_TIMEOUT_MS = 5000;
+const DEFAULT_STORE_TIMEOUT_MS = 5000;
 
 /**
  * A slow store answers 503 instead of holding the request (and a connection) open. One

@@ -2,7 +2,7 @@
 /**
  * A mutex that hands the lock to waiters strictly in arrival order. Kysely's own SQLite
  * mutex wakes every waiter at once and lets whoever runs first win, so under load a
- * request could lose that race again and again (seen as ~10 s requests in the load test).
+ * request could lose that race again and again (docs/reliability.md has the load test).
  */
 export class FifoLock {
   #held = false;

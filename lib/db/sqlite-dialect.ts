@@ -15,7 +15,7 @@ const MAX_CACHED_STATEMENTS = 200;
 
 /**
  * better-sqlite3's `prepare` parses and plans the SQL on every call, and Kysely calls it for
- * every query (9% of a refresh's CPU in the benchmark profile). The same SQL reuses its
+ * every query (docs/benchmarks.md says how to profile it). The same SQL reuses its
  * statement; better-sqlite3 statements are safe to re-run once the previous run returned.
  */
 class CachingSqliteConnection implements DatabaseConnection {

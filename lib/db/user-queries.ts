@@ -31,7 +31,7 @@ function withoutPassword(user: UserWithPassword): UserRecord {
 }
 
 /** Emails compare case-insensitively: stored lower-cased, looked up lower-cased. */
-export function normalizeEmail(email: string): string {
+function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -1,20 +1,18 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID, type KeyObject, createSecretKey } from 'node:crypto';
+import { createSecretKey, hkdfSync, randomUUID, type KeyObject } from 'node:crypto';
+import { compactDecrypt, EncryptJWT } from 'jose';
 import type { JWT } from 'next-auth/jwt';
 
 /**
- * The session token codec, byte-compatible with `next-auth/jwt` v4: compact JWE,
- * `{"alg":"dir","enc":"A256GCM"}`, key = HKDF-SHA256(secret, salt "", info
- * "NextAuth.js Generated Encryption Key", 32 bytes). next-auth derives that key on every
- * call, which is most of its cost; here it is derived once per secret and kept.
+ * The session token codec, byte-compatible with `next-auth/jwt` v4 and built on the same
+ * JWE library (jose): compact JWE, `{"alg":"dir","enc":"A256GCM"}`, key = HKDF-SHA256(secret,
+ * salt "", info "NextAuth.js Generated Encryption Key", 32 bytes). next-auth derives that
+ * key on every call, which is most of its cost; here it is derived once per secret and kept.
  */
 
 const INFO = 'NextAuth.js Generated Encryption Key';
-const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM' })).toString('base64url');
-// JWE: the additional authenticated data is the ASCII of the encoded protected header.
-const PROTECTED_HEADER_AAD = Buffer.from(PROTECTED_HEADER, 'ascii');
+const PROTECTED_HEADER = { alg: 'dir', enc: 'A256GCM' } as const;
 const CLOCK_TOLERANCE_SECONDS = 15; // next-auth's decode allows the same
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 export interface DecodedToken {
   payload: JWT;
@@ -23,8 +21,8 @@ export interface DecodedToken {
 }
 
 export interface SessionCodec {
-  encode(claims: JWT, maxAgeSeconds: number): string;
-  decode(token: string | undefined | null): DecodedToken | null;
+  encode(claims: JWT, maxAgeSeconds: number): Promise<string>;
+  decode(token: string | undefined | null): Promise<DecodedToken | null>;
 }
 
 /** Misuse of the codec (no secret): a programming error, not an outcome. */
@@ -52,55 +50,20 @@ function nowSeconds(clock: () => number): number {
 }
 
 /**
- * IVs come from a pool refilled 256 at a time: one `randomBytes` call per token was ~9% of
- * an encode. Each IV is handed out once and the pool is replaced, never rewound (Node
- * pools the entropy behind `randomUUID` the same way).
+ * Opens a token with one key, as next-auth's decode does: only `dir` + `A256GCM`, no
+ * compression (jose refuses `zip` without an inflate function) and no unknown `crit`.
+ * null: not this key, tampered, or not a JWE at all. Claims are checked by the caller.
  */
-const IV_POOL_BYTES = 256 * IV_BYTES;
-let ivPool = Buffer.alloc(0);
-let ivOffset = 0;
-
-function takeIv(): Buffer {
-  if (ivOffset + IV_BYTES > ivPool.length) {
-    ivPool = randomBytes(IV_POOL_BYTES);
-    ivOffset = 0;
-  }
-  ivOffset += IV_BYTES;
-  return ivPool.subarray(ivOffset - IV_BYTES, ivOffset);
-}
-
-function encrypt(key: KeyObject, plaintext: string): string {
-  const iv = takeIv();
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(PROTECTED_HEADER_AAD);
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [PROTECTED_HEADER, '', iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
-}
-
-function isSupportedHeader(encodedHeader: string): boolean {
-  if (encodedHeader === PROTECTED_HEADER) return true; // what next-auth and we always write
+async function decrypt(key: KeyObject, token: string): Promise<string | null> {
   try {
-    const header: unknown = JSON.parse(Buffer.from(encodedHeader, 'base64url').toString('utf8'));
-    if (typeof header !== 'object' || header === null) return false;
-    const { alg, enc, zip, crit } = header as Record<string, unknown>;
-    return alg === 'dir' && enc === 'A256GCM' && zip === undefined && crit === undefined;
+    // The plaintext only: its claims are judged by parseClaims on the injected clock, cached or not.
+    const { plaintext } = await compactDecrypt(token, key, {
+      keyManagementAlgorithms: [PROTECTED_HEADER.alg],
+      contentEncryptionAlgorithms: [PROTECTED_HEADER.enc],
+    });
+    return textDecoder.decode(plaintext);
   } catch {
-    return false;
-  }
-}
-
-function decrypt(key: KeyObject, parts: string[]): string | null {
-  const [header = '', , iv = '', ciphertext = '', tag = ''] = parts;
-  const ivBytes = Buffer.from(iv, 'base64url');
-  const tagBytes = Buffer.from(tag, 'base64url');
-  if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES });
-    decipher.setAAD(header === PROTECTED_HEADER ? PROTECTED_HEADER_AAD : Buffer.from(header, 'ascii'));
-    decipher.setAuthTag(tagBytes);
-    return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
-  } catch {
-    return null; // wrong key or tampered: the caller tries the next secret
+    return null; // wrong key, tampered, malformed: the caller tries the next secret
   }
 }
 
@@ -139,8 +102,8 @@ function parseClaims(json: string, now: number): JWT | null {
  * @param clock milliseconds since the epoch; injectable so tests can move time.
  * @example
  * const codec = createSessionCodec([env.secret]);
- * const token = codec.encode({ sub: 'u1' }, 3600);
- * codec.decode(token)?.payload.sub; // 'u1'
+ * const token = await codec.encode({ sub: 'u1' }, 3600);
+ * (await codec.decode(token))?.payload.sub; // 'u1'
  */
 export function createSessionCodec(secrets: readonly string[], clock: () => number = Date.now): SessionCodec {
   if (secrets.length === 0 || secrets.some((secret) => !secret)) throw new CodecConfigError();
@@ -149,11 +112,9 @@ export function createSessionCodec(secrets: readonly string[], clock: () => numb
   const opened = new Map<string, Plaintext>();
 
   /** Decrypts with the first secret that opens the token, and remembers its plaintext. */
-  function open(token: string): Plaintext | null {
-    const parts = token.split('.');
-    if (parts.length !== 5 || parts[1] !== '' || !isSupportedHeader(parts[0] ?? '')) return null;
+  async function open(token: string): Promise<Plaintext | null> {
     for (const [secretIndex, key] of keys.entries()) {
-      const json = decrypt(key, parts);
+      const json = await decrypt(key, token);
       if (json === null) continue;
       if (opened.size >= OPENED_TOKENS_KEPT) opened.delete(opened.keys().next().value as string);
       const plaintext = { json, secretIndex };
@@ -164,14 +125,19 @@ export function createSessionCodec(secrets: readonly string[], clock: () => numb
   }
 
   return {
-    encode(claims, maxAgeSeconds) {
+    async encode(claims, maxAgeSeconds) {
       const iat = nowSeconds(clock);
-      const payload = { ...claims, iat, exp: iat + maxAgeSeconds, jti: randomUUID() };
-      return encrypt(currentKey, JSON.stringify(payload));
+      // As next-auth's encode: the claims, then iat, exp and a fresh jti over them.
+      return new EncryptJWT({ ...claims })
+        .setProtectedHeader(PROTECTED_HEADER)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + maxAgeSeconds)
+        .setJti(randomUUID())
+        .encrypt(currentKey);
     },
-    decode(token) {
+    async decode(token) {
       if (!token) return null;
-      const plaintext = opened.get(token) ?? open(token);
+      const plaintext = opened.get(token) ?? (await open(token));
       if (!plaintext) return null;
       const payload = parseClaims(plaintext.json, nowSeconds(clock));
       return payload ? { payload, secretIndex: plaintext.secretIndex } : null;

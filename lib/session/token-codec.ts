@@ -32,8 +32,8 @@ export function createFastTokenCodec(secrets: readonly string[], clock?: () => n
   const codec: SessionCodec = createSessionCodec(secrets, clock);
   return {
     encode: (token, maxAgeSeconds) => codec.encode(token, maxAgeSeconds),
-    decode(value) {
-      const opened = codec.decode(value);
+    async decode(value) {
+      const opened = await codec.decode(value);
       return opened && { payload: opened.payload, rotated: opened.secretIndex > 0 };
     },
   };
