@@ -12,6 +12,14 @@ function countingLoad() {
   return { load, reads: () => reads };
 }
 
+/** A store read the test answers by hand, so a forget() or a switch can land while it is in flight. */
+function slowLoad() {
+  const pending: Array<(value: ReturnType<typeof state>) => void> = [];
+  const load = jest.fn(() => new Promise<ReturnType<typeof state>>((resolve) => pending.push(resolve)));
+  const answer = (value: ReturnType<typeof state>) => pending.shift()?.(value);
+  return { load, answer };
+}
+
 describe('createSessionStateReader', () => {
   it('reads the store on every call when ttlMs is 0', async () => {
     const { load, reads } = countingLoad();
@@ -47,14 +55,6 @@ describe('createSessionStateReader', () => {
   });
 
   describe('a read that began before forget()', () => {
-    /** A store read the test answers by hand, so a forget() can land while it is in flight. */
-    function slowLoad() {
-      const pending: Array<(value: ReturnType<typeof state>) => void> = [];
-      const load = jest.fn(() => new Promise<ReturnType<typeof state>>((resolve) => pending.push(resolve)));
-      const answer = (value: ReturnType<typeof state>) => pending.shift()?.(value);
-      return { load, answer };
-    }
-
     it('does not put the old state back into the cache', async () => {
       const { load, answer } = slowLoad();
       const reader = createSessionStateReader(load, 60_000);
@@ -133,14 +133,6 @@ describe('createSessionStateReader', () => {
     });
   });
   describe('setCaching (the invalidation feed lost and regained)', () => {
-    /** A store read the test answers by hand. */
-    function slowLoad() {
-      const pending: Array<(value: ReturnType<typeof state>) => void> = [];
-      const load = jest.fn(() => new Promise<ReturnType<typeof state>>((resolve) => pending.push(resolve)));
-      const answer = (value: ReturnType<typeof state>) => pending.shift()?.(value);
-      return { load, answer };
-    }
-
     it('drops every cached state when caching is turned off', async () => {
       const { load, reads } = countingLoad();
       const reader = createSessionStateReader(load, 60_000);
