@@ -34,6 +34,10 @@ describe('assessToken: revocation by the store-issued epoch', () => {
     expect(assessToken({ sub: 'u', sessionVersion: 3, sessionEpoch: 1, authTime: 5000 }, state({ sessionEpoch: 2 }))).toBe('ended');
   });
 
+  it('ends a token whose epoch the store never reached (a database restored to an earlier state)', () => {
+    expect(assessToken({ sub: 'u', sessionVersion: 3, sessionEpoch: 5, authTime: 5000 }, state({ sessionVersion: 3, sessionEpoch: 2 }))).toBe('ended');
+  });
+
   it('ignores the clocks for a token with an epoch: a session begun on a slow clock after the revocation lives', () => {
     // revokedBefore was written by an instance whose clock ran 10 s ahead of the signing one.
     const revoked = state({ sessionEpoch: 2, revokedBefore: 20_000 });

@@ -70,6 +70,22 @@ describe('createSessionStateReader', () => {
       expect(load).toHaveBeenCalledTimes(2);
     });
 
+    it('does not cache it either when so many users were forgotten meanwhile that its stamp is gone', async () => {
+      const { load, answer } = slowLoad();
+      const reader = createSessionStateReader(load, 60_000);
+      const inFlight = reader.get('u');
+
+      reader.forget('u');
+      for (let other = 0; other < 10_001; other += 1) reader.forget(`other-${other}`);
+      answer(state(1));
+      await inFlight;
+      const next = reader.get('u');
+      answer(state(2));
+
+      expect(await next).toMatchObject({ sessionVersion: 2 });
+      expect(load).toHaveBeenCalledTimes(2);
+    });
+
     it('still answers its own caller with what it read', async () => {
       const { load, answer } = slowLoad();
       const reader = createSessionStateReader(load, 60_000);

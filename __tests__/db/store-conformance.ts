@@ -14,7 +14,10 @@ import { type KeyedWrites, MAX_LINE_QUANTITY, type NewUser, type Store, type Use
  * @example
  * describeStoreConformance('SQLite', () => createStore(`file:${tempFile}`));
  */
-export function describeStoreConformance(label: string, openStore: () => Promise<Store>): void {
+/** A write made outside the store's code (an older instance, a script, psql). */
+export type WriteRevokedBeforeBehindTheStore = (userId: string, revokedBefore: number) => Promise<void>;
+
+export function describeStoreConformance(label: string, openStore: () => Promise<Store>, writeRevokedBefore?: WriteRevokedBeforeBehindTheStore): void {
   describe(`${label} store`, () => {
     let store: Store;
     let firstSeed: { productsAdded: number; usersAdded: number };
@@ -439,6 +442,15 @@ export function describeStoreConformance(label: string, openStore: () => Promise
           sessionEpoch: 2,
         });
         await expect(store.findUserById(user.id)).resolves.toMatchObject({ sessionEpoch: 2 });
+      });
+
+      (writeRevokedBefore ? it : it.skip)('a revocation written without the epoch (an older instance, a script) still bumps it', async () => {
+        const user = await createTestUser();
+
+        await writeRevokedBefore?.(user.id, 1_700_000_000_789);
+        await writeRevokedBefore?.(user.id, 1_700_000_000_789); // unchanged: no bump
+
+        await expect(store.getSessionState(user.id)).resolves.toMatchObject({ revokedBefore: 1_700_000_000_789, sessionEpoch: 1 });
       });
 
       it('setDisabled marks and unmarks the account, bumping the version', async () => {

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { createStore } from '../../lib/db/create-store';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import { describeStoreConformance } from './store-conformance';
@@ -19,7 +20,15 @@ if (serverUrl) {
     await database?.drop();
   });
 
-  describeStoreConformance('PostgreSQL', async () => createStore(await openDatabase()));
+  describeStoreConformance('PostgreSQL', async () => createStore(await openDatabase()), async (userId, revokedBefore) => {
+    const client = new pg.Client({ connectionString: await openDatabase() });
+    await client.connect();
+    try {
+      await client.query('UPDATE users SET revoked_before = $1 WHERE id = $2', [revokedBefore, userId]);
+    } finally {
+      await client.end();
+    }
+  });
 } else {
   console.info(
     'PostgreSQL store suite skipped: run it with DATABASE_URL=postgres://... npm test ' +

@@ -13,7 +13,15 @@ afterAll(() => {
   rmSync(tempDir, { recursive: true, force: true });
 });
 
-describeStoreConformance('SQLite', () => createStore(`file:${path.join(tempDir, 'conformance', 'store.db')}`));
+const conformanceFile = path.join(tempDir, 'conformance', 'store.db');
+describeStoreConformance('SQLite', () => createStore(`file:${conformanceFile}`), async (userId, revokedBefore) => {
+  const sqlite = openSqliteFile(`file:${conformanceFile}`);
+  try {
+    sqlite.prepare('UPDATE users SET revoked_before = ? WHERE id = ?').run(revokedBefore, userId);
+  } finally {
+    sqlite.close();
+  }
+});
 
 describe('SQLite store file', () => {
   it('creates missing parent folders of the database file', async () => {

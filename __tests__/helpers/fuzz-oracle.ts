@@ -178,8 +178,8 @@ export async function claimMismatches(store: Store, token: JWT): Promise<string[
 export function isRefusedBy(state: SessionState | null | undefined, token: JWT): boolean {
   if (!state || state.disabled) return true;
   const startedAt = typeof token.authTime === 'number' ? token.authTime : typeof token.iat === 'number' ? token.iat * 1000 : 0;
-  // Revoked: begun under an earlier store epoch; a token without one by the time rule.
-  if (typeof token.sessionEpoch === 'number') return token.sessionEpoch < state.sessionEpoch;
+  // Revoked: begun under another store epoch than the current one; a token without one by the time rule.
+  if (typeof token.sessionEpoch === 'number') return token.sessionEpoch !== state.sessionEpoch;
   // A start in the future, or after the token was issued (beyond 15 s of clock skew), is forged.
   if (startedAt > Date.now() + 15_000) return true;
   if (typeof token.iat === 'number' && startedAt > token.iat * 1000 + 15_000) return true;

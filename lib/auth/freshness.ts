@@ -45,7 +45,8 @@ function hasImpossibleStart(token: JWT, nowMs: number): boolean {
  * `revokedBefore`, both instants from app clocks) until their next re-issue stamps one.
  */
 function isRevoked(token: JWT, state: SessionStateLike): boolean {
-  if (typeof token.sessionEpoch === 'number') return token.sessionEpoch < state.sessionEpoch;
+  // Not only older: an epoch the store never reached (a restored database) is no session of its.
+  if (typeof token.sessionEpoch === 'number') return token.sessionEpoch !== state.sessionEpoch;
   return state.revokedBefore !== null && sessionStartedAt(token) < state.revokedBefore;
 }
 

@@ -57,6 +57,8 @@ function startListeningOnce(env: Env, sessionStates: SessionStateReader<SessionS
 export async function stopListeningForStateChanges(): Promise<void> {
   const listener = globalForStates.__sessionStateListener;
   globalForStates.__sessionStateListener = undefined;
+  // Closing is not a loss (no onLost): caching goes off here, or entries would outlive their feed.
+  globalForStates.__sessionStates?.setCaching(false);
   await listener?.close();
 }
 

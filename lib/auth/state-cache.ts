@@ -71,7 +71,12 @@ export function createSessionStateReader<S extends SessionStateLike>(
       epoch += 1;
       forgottenAt.delete(userId); // re-inserted last, so the oldest stamps go first below
       forgottenAt.set(userId, epoch);
-      if (forgottenAt.size > maxEntries) forgottenAt.delete(forgottenAt.keys().next().value as string);
+      if (forgottenAt.size > maxEntries) {
+        // The oldest stamp goes; a read older than it may have been that user's, so none is cached.
+        const [oldestUser, oldestStamp] = forgottenAt.entries().next().value as [string, number];
+        forgottenAt.delete(oldestUser);
+        clearedAt = Math.max(clearedAt, oldestStamp);
+      }
     },
     setCaching(next) {
       entries.clear();

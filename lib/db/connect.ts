@@ -66,13 +66,15 @@ export function openPostgresPool(databaseUrl: string, options: { timeoutMs?: num
   const pg = require('pg') as typeof import('pg');
   // int8 (our millisecond timestamps) arrives as a string by default; these fit in a double.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-  // statement_timeout makes the server itself abandon a statement the app has given up on
-  // (STORE_TIMEOUT_MS), so a timed-out write does not commit behind the 503.
+  // statement_timeout makes the server itself abandon a statement the app is about to give
+  // up on (STORE_TIMEOUT_MS), so a timed-out write does not commit behind the 503. It fires
+  // a little earlier than the app's timer: that timer starts before BEGIN reaches the
+  // server, and a statement cancelled only after the 503 could still get its lock and land.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
     connectionTimeoutMillis: timeoutMs,
-    statement_timeout: timeoutMs,
+    statement_timeout: timeoutMs - Math.min(200, Math.floor(timeoutMs / 10)),
   });
   // An idle client that loses its server emits 'error' on the pool; unhandled, it kills the process.
   pool.on('error', () => undefined);

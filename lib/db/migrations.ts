@@ -112,6 +112,36 @@ const migrations: Record<string, Migration> = {
         for each row execute function notify_session_state()`.execute(db);
     },
   },
+  '0006_revocation_bumps_epoch': {
+    async up(db: Kysely<unknown>) {
+      // A write that moves revoked_before but not the epoch (an instance still on the older
+      // code during a rolling deploy, a script, psql) must still end the sessions that carry
+      // an epoch: the epoch moves with it, in the same statement.
+      if (isPostgres(db)) {
+        await sql`
+          create function bump_epoch_on_revocation() returns trigger language plpgsql as $$
+          begin
+            if new.revoked_before is distinct from old.revoked_before and new.session_epoch = old.session_epoch then
+              new.session_epoch := old.session_epoch + 1;
+            end if;
+            return new;
+          end $$`.execute(db);
+        await sql`
+          create trigger users_revocation_bumps_epoch
+          before update of revoked_before on users
+          for each row execute function bump_epoch_on_revocation()`.execute(db);
+        return;
+      }
+      await sql`
+        create trigger users_revocation_bumps_epoch
+        after update of revoked_before on users
+        for each row
+        when new.revoked_before is not old.revoked_before and new.session_epoch = old.session_epoch
+        begin
+          update users set session_epoch = session_epoch + 1 where id = new.id;
+        end`.execute(db);
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {
