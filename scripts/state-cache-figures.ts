@@ -18,9 +18,9 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { type RunningApp, ROOT, startApp } from '../support/app-server';
 import { signInOverHttp } from '../support/http-sign-in';
+import { timeSessionChecks } from '../support/measure/session-check';
 import { percentile } from '../support/measure/stats';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { assessToken } from '../lib/auth/freshness';
 import { createSessionStateReader } from '../lib/auth/state-cache';
 import { invalidateAcrossInstances } from '../lib/auth/state-invalidation';
 import { createStore, seedDemoData, type SessionState, type Store } from '../lib/db';
@@ -44,21 +44,7 @@ async function aliceOf(store: Store) {
 
 /** 1. One check per round for each reader, interleaved; the first tenth is warm-up. */
 async function measureCheck(store: Store): Promise<void> {
-  const user = await aliceOf(store);
-  const token = { sub: user.id, sessionVersion: user.sessionVersion, sessionEpoch: user.sessionEpoch, authTime: Date.now() };
-  const readers = {
-    uncached: createSessionStateReader<SessionState>((id) => store.getSessionState(id), 0),
-    cached: createSessionStateReader<SessionState>((id) => store.getSessionState(id), 60_000),
-  };
-  const timings: Record<keyof typeof readers, number[]> = { uncached: [], cached: [] };
-  for (let round = 0; round < CHECK_ROUNDS; round += 1) {
-    for (const name of ['uncached', 'cached'] as const) {
-      const started = process.hrtime.bigint();
-      const verdict = assessToken(token, await readers[name].get(user.id));
-      if (round >= CHECK_ROUNDS / 10) timings[name].push(Number(process.hrtime.bigint() - started) / 1000);
-      if (verdict !== 'fresh') throw new Error(`unexpected verdict ${verdict}`);
-    }
-  }
+  const timings = await timeSessionChecks(store, CHECK_ROUNDS);
   console.log(`session check, uncached (one PostgreSQL read): ${describeUs(timings.uncached)}`);
   console.log(`session check, cached:                        ${describeUs(timings.cached)}`);
 }
