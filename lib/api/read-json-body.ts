@@ -81,12 +81,11 @@ async function readLimited(req: NextApiRequest, maxBytes: number, timeoutMs: num
 export async function readJsonBody(req: NextApiRequest, options: ReadJsonBodyOptions = {}): Promise<unknown> {
   const { maxBytes = MAX_BODY_BYTES, timeoutMs = BODY_TIMEOUT_MS } = options;
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !isJsonContentType(req.headers['content-type'])) {
-    throw new RouteError(415, 'Content-Type must be application/json', {}, CLOSE_CONNECTION);
-  }
+  const isJson = isJsonContentType(req.headers['content-type']);
+  if (hasBody && !isJson) throw new RouteError(415, 'Content-Type must be application/json', {}, CLOSE_CONNECTION);
   const raw = await readLimited(req, maxBytes, timeoutMs);
   if (raw.length === 0) return undefined;
-  if (!isJsonContentType(req.headers['content-type'])) throw new RouteError(415, 'Content-Type must be application/json');
+  if (!isJson) throw new RouteError(415, 'Content-Type must be application/json');
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
