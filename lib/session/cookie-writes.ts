@@ -4,7 +4,8 @@ import type { SessionCookie, SessionCookieOptions } from './session-cookie';
 export interface CookieWrite {
   name: string;
   value: string;
-  options: SessionCookieOptions & { maxAge: number; expires: Date };
+  /** Shared between writes planned together (and between expiries of one cookie): read-only. */
+  options: Readonly<SessionCookieOptions & { maxAge: number; expires: Date }>;
 }
 
 /**
@@ -23,14 +24,12 @@ export function planSessionCookieWrites(input: {
   now: number;
 }): CookieWrite[] {
   const { cookie, token, maxAgeSeconds, now } = input;
-  const expires = new Date(now + maxAgeSeconds * 1000);
-  const writes: CookieWrite[] = splitIntoChunks(cookie.name, token).map((chunk) => ({
-    ...chunk,
-    options: { ...cookie.options, maxAge: maxAgeSeconds, expires },
-  }));
-  const written = new Set(writes.map((write) => write.name));
+  // One options object for the chunks of one write: they are written alike.
+  const options = { ...cookie.options, maxAge: maxAgeSeconds, expires: new Date(now + maxAgeSeconds * 1000) };
+  const writes: CookieWrite[] = splitIntoChunks(cookie.name, token).map((chunk) => ({ ...chunk, options }));
   const others = listEveryVariant(cookie.name, Math.max(input.maxChunks, writes.length), input.requestCookieNames);
-  return [...writes, ...planSessionCookieClears({ cookie, names: others.filter((name) => !written.has(name)) })];
+  const unused = others.filter((name) => !writes.some((write) => write.name === name));
+  return [...writes, ...planSessionCookieClears({ cookie, names: unused })];
 }
 
 /** Expiries for every name the session may be stored under (sign-out, refused session). */
@@ -39,15 +38,43 @@ export function planSessionEnd(input: { cookie: SessionCookie; requestCookieName
   return planSessionCookieClears({ cookie: input.cookie, names });
 }
 
-/** Expires the listed cookies, with the session cookie's Path and Domain. */
-export function planSessionCookieClears(input: { cookie: SessionCookie; names: readonly string[] }): CookieWrite[] {
-  return input.names.map((name) => ({
-    name,
-    value: '',
-    options: { ...input.cookie.options, maxAge: 0, expires: new Date(0) },
-  }));
+/**
+ * The options of an expiry, one frozen object per session cookie: the same on every write,
+ * so its Set-Cookie lines are serialised once (set-cookie-line.ts memoises by this object).
+ */
+const clearOptionsByCookie = new WeakMap<SessionCookie, CookieWrite['options']>();
+
+function clearOptionsOf(cookie: SessionCookie): CookieWrite['options'] {
+  let options = clearOptionsByCookie.get(cookie);
+  if (!options) {
+    options = Object.freeze({ ...cookie.options, maxAge: 0, expires: new Date(0) });
+    clearOptionsByCookie.set(cookie, options);
+  }
+  return options;
 }
 
-function listEveryVariant(name: string, chunkCount: number, requestCookieNames: readonly string[]): string[] {
-  return [...new Set([...listCookieVariants(name, chunkCount), ...requestCookieNames])];
+/** Expires the listed cookies, with the session cookie's Path and Domain. */
+export function planSessionCookieClears(input: { cookie: SessionCookie; names: readonly string[] }): CookieWrite[] {
+  const options = clearOptionsOf(input.cookie);
+  return input.names.map((name) => ({ name, value: '', options }));
+}
+
+/** `<name>` and `.0` ... `.N` for a name and count: the same few lists on every write, so made once. */
+const variantLists = new Map<string, readonly string[]>();
+
+function variantsOf(name: string, chunkCount: number): readonly string[] {
+  const key = `${chunkCount}:${name}`;
+  let variants = variantLists.get(key);
+  if (!variants) {
+    variants = Object.freeze(listCookieVariants(name, chunkCount));
+    if (variantLists.size >= 32) variantLists.clear();
+    variantLists.set(key, variants);
+  }
+  return variants;
+}
+
+function listEveryVariant(name: string, chunkCount: number, requestCookieNames: readonly string[]): readonly string[] {
+  const variants = variantsOf(name, chunkCount);
+  const strays = requestCookieNames.filter((requestName, index) => !variants.includes(requestName) && requestCookieNames.indexOf(requestName) === index);
+  return strays.length === 0 ? variants : [...variants, ...strays];
 }

@@ -1,8 +1,8 @@
-import { parse as parseCookieHeader, serialize } from 'cookie';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import onHeaders from 'on-headers';
 import type { CookieWrite } from './cookie-writes';
 import { REVALIDATE_HEADER } from './revalidate-header';
+import { toSetCookieLine } from './set-cookie-line';
 
 function cookieNameOf(setCookieHeader: string): string {
   return setCookieHeader.slice(0, setCookieHeader.indexOf('=')).trim();
@@ -19,35 +19,43 @@ function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): 
   else res.removeHeader('Set-Cookie');
 }
 
+/** The name of one `name=value` pair of a Cookie header. */
+function pairName(pair: string): string {
+  const equals = pair.indexOf('=');
+  return (equals === -1 ? pair : pair.slice(0, equals)).trim();
+}
+
 /**
  * The request as the rest of this request should see it after the writes (a
- * `getServerSession` reads `req.cookies`): written values in, expired ones out. The Cookie
- * header is parsed once per batch, and values go back encoded: `parse` decoded them.
+ * `getServerSession` reads `req.cookies`, `getToken` the Cookie header): written values in,
+ * expired ones out. The header's other pairs are kept as the browser sent them; written
+ * values go in encoded, as `cookie`'s parse decodes them.
  */
 function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[]): void {
-  const header = req.headers.cookie ? parseCookieHeader(req.headers.cookie) : undefined;
   for (const { name, value } of writes) {
-    for (const cookies of [req.cookies, header]) {
-      if (!cookies) continue;
-      if (value === '') delete cookies[name];
-      else cookies[name] = value;
-    }
+    if (value === '') delete req.cookies[name];
+    else req.cookies[name] = value;
   }
-  if (header) req.headers.cookie = Object.entries(header).map(([name, value]) => `${name}=${encodeURIComponent(value ?? '')}`).join('; ');
+  const header = req.headers.cookie;
+  if (!header) return;
+  const names = new Set(writes.map((write) => write.name));
+  const kept = header.split(';').filter((pair) => pair.trim() !== '' && !names.has(pairName(pair)));
+  const written = writes.filter((write) => write.value !== '').map((write) => `${write.name}=${encodeURIComponent(write.value)}`);
+  req.headers.cookie = [...kept.map((pair) => pair.trim()), ...written].join('; ');
 }
 
 /**
  * Writes the planned cookies, keeping every other Set-Cookie already on the response but
  * dropping earlier ones for the same names (e.g. from getServerSession, or an earlier
  * update in this request), so the response never carries two headers for one cookie.
- * Serialised by `cookie` (as next-auth does) and set in one header update, rather than
- * one `setCookie` per cookie that re-parses the request and re-sets the whole list.
+ * Serialised as `cookie` does (as next-auth does; set-cookie-line.ts) and set in one header
+ * update, rather than one `setCookie` per cookie that re-parses the request and re-sets the whole list.
  */
 export async function writeSessionCookies(req: NextApiRequest, res: NextApiResponse, writes: readonly CookieWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const names = new Set(writes.map((write) => write.name));
   const kept = setCookieHeaders(res).filter((header) => !names.has(cookieNameOf(header)));
-  res.setHeader('Set-Cookie', [...kept, ...writes.map((write) => serialize(write.name, write.value, { path: '/', ...write.options }))]);
+  res.setHeader('Set-Cookie', [...kept, ...writes.map(toSetCookieLine)]);
   reflectInRequest(req, writes);
 }
 
