@@ -126,6 +126,16 @@ describe('createSessionCodec: claims', () => {
 
     expect((await codec.encode({ sub: 'user-8' }, 60))).not.toBe((await codec.encode({ sub: 'user-8' }, 60)));
   });
+
+  it('gives every token its own 96-bit IV, across refills of the IV pool (256 a refill)', async () => {
+    const codec = createSessionCodec([TEST_SECRET]);
+    const tokens = await Promise.all(Array.from({ length: 600 }, () => codec.encode({ sub: 'user-9' }, 60)));
+    const ivs = tokens.map((token) => Buffer.from(token.split('.')[2] ?? '', 'base64url'));
+
+    for (const iv of ivs) expect(iv).toHaveLength(12);
+    expect(new Set(ivs.map((iv) => iv.toString('hex'))).size).toBe(tokens.length);
+    for (const token of tokens.slice(250, 260)) expect((await decode({ token, secret: TEST_SECRET }))?.sub).toBe('user-9');
+  });
 });
 
 describe('createSessionCodec: tampered and foreign tokens', () => {

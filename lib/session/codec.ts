@@ -1,4 +1,4 @@
-import { createSecretKey, hkdfSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { compactDecrypt, EncryptJWT } from 'jose';
 import type { JWT } from 'next-auth/jwt';
 
@@ -43,6 +43,26 @@ function deriveKey(secret: string): KeyObject {
     keyCache.set(secret, key);
   }
   return key;
+}
+
+/**
+ * A256GCM IVs (96 bits) drawn from a pool of random bytes refilled 256 at a time: jose
+ * draws each one with its own `randomFillSync` call, a sizable share of an encode. Each IV
+ * is handed out once and the pool is replaced, never rewound (Node pools the entropy
+ * behind `randomUUID` the same way), so every token still gets a fresh random IV.
+ */
+const IV_BYTES = 12;
+const IV_POOL_BYTES = 256 * IV_BYTES;
+let ivPool = Buffer.alloc(0);
+let ivOffset = 0;
+
+function takeIv(): Uint8Array {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES);
+    ivOffset = 0;
+  }
+  ivOffset += IV_BYTES;
+  return ivPool.subarray(ivOffset - IV_BYTES, ivOffset);
 }
 
 function nowSeconds(clock: () => number): number {
@@ -133,6 +153,7 @@ export function createSessionCodec(secrets: readonly string[], clock: () => numb
         .setIssuedAt(iat)
         .setExpirationTime(iat + maxAgeSeconds)
         .setJti(randomUUID())
+        .setInitializationVector(takeIv())
         .encrypt(currentKey);
     },
     async decode(token) {
