@@ -141,3 +141,30 @@ describe('names that are not text', () => {
     expect(parseSessionPatch({ name: 'Alice 😀' })).toEqual({ ok: true, patch: { name: 'Alice 😀' } });
   });
 });
+
+describe('parseSessionPatch: a patch it made itself', () => {
+  it('hands it back as it is when given it again (the jwt callback after validatePatch)', () => {
+    const first = parseSessionPatch({ name: '  Alice  ', preferences: { theme: 'dark' } });
+    if (!first.ok) throw new Error('expected the patch to be accepted');
+
+    const again = parseSessionPatch(first.patch);
+
+    expect(again).toEqual({ ok: true, patch: { name: 'Alice', preferences: { theme: 'dark' } } });
+    expect(again.ok && again.patch).toBe(first.patch);
+  });
+
+  it('freezes it, so nothing can be added between its check and its use', () => {
+    const result = parseSessionPatch({ name: 'Alice', preferences: { theme: 'dark' } });
+    if (!result.ok) throw new Error('expected the patch to be accepted');
+
+    expect(() => Object.assign(result.patch, { role: 'admin' })).toThrow(TypeError);
+    expect(() => Object.assign(result.patch.preferences ?? {}, { locale: 'fr-FR' })).toThrow(TypeError);
+  });
+
+  it('still checks a copy of it: an equal object made elsewhere is parsed afresh', () => {
+    const result = parseSessionPatch({ name: 'Alice' });
+    if (!result.ok) throw new Error('expected the patch to be accepted');
+
+    expect(parseSessionPatch({ ...result.patch, role: 'admin' }).ok).toBe(false);
+  });
+});

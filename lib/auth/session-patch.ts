@@ -42,15 +42,28 @@ function findPollutionKeys(value: unknown, path: string[] = [], depth = 0): stri
   });
 }
 
+/**
+ * Patches this policy made: the toolkit's `validatePatch` parses a patch and hands the result
+ * to the jwt callback, which parses what it is given (next-auth's update path gives it raw
+ * client data); a patch made here is not parsed twice. Only this module adds to it, and
+ * what it adds is frozen, so a patch cannot change between its check and its use.
+ */
+const parsedPatches = new WeakSet<object>();
+
 /** `undefined`/`null` mean "no change, re-sync from the store". */
 export function parseSessionPatch(input: unknown): PatchResult {
   if (input === undefined || input === null) return { ok: true, patch: {} };
+  if (typeof input === 'object' && parsedPatches.has(input)) return { ok: true, patch: input as SessionPatch };
   const polluted = findPollutionKeys(input);
   if (polluted.length > 0) {
     return { ok: false, issues: polluted.map((path) => ({ path, message: `Key not allowed: ${path}` })) };
   }
   const result = sessionPatchSchema.safeParse(input);
-  if (result.success) return { ok: true, patch: result.data };
+  if (result.success) {
+    if (result.data.preferences) Object.freeze(result.data.preferences);
+    parsedPatches.add(Object.freeze(result.data));
+    return { ok: true, patch: result.data };
+  }
   return {
     ok: false,
     issues: result.error.issues.map((issue) => ({
