@@ -25,7 +25,7 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
     findUserById: (id) => findUserById(db, id),
     findUserByEmail: (email) => findUserByEmail(db, email),
     createUser: (user) => insertUser(db, user),
-    updateProfile: (id, change) => updateProfile(db, id, change, { lockRows: dialect === 'postgres' }),
+    updateProfile: (id, change, guard) => updateProfile(db, id, change, { lockRows: dialect === 'postgres', guard }),
     getSessionState: (id) => getSessionState(db, id),
     setRole: (id, role) => setRole(db, id, role, { lockRows: dialect === 'postgres' }),
     setRoleAs: (actorId, id, role) => setRoleAs(db, actorId, id, role, { lockRows: dialect === 'postgres' }),
@@ -47,6 +47,11 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
   };
 }
 
+/** A driver error as callers see it: one kind of failure to map (503), with no driver message. */
+function toUnavailable(error: unknown): StoreUnavailableError {
+  return error instanceof StoreUnavailableError ? error : new StoreUnavailableError({ cause: error });
+}
+
 /**
  * Every method's driver error becomes `StoreUnavailableError`, so callers have one kind
  * of failure to map (503) and no driver message (which may hold a host or user name)
@@ -56,14 +61,7 @@ function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): Store {
   const guarded = {} as Record<keyof Store, unknown>;
   for (const key of Object.keys(store) as (keyof Store)[]) {
     const method = store[key] as (...args: unknown[]) => Promise<unknown>;
-    guarded[key] = async (...args: unknown[]) => {
-      try {
-        return await withTimeout(method(...args), timeoutMs);
-      } catch (error) {
-        if (error instanceof StoreUnavailableError) throw error;
-        throw new StoreUnavailableError({ cause: error });
-      }
-    };
+    guarded[key] = (...args: unknown[]) => withTimeout(() => method(...args), timeoutMs);
   }
   return guarded as Store;
 }
@@ -72,22 +70,26 @@ const DEFAULT_STORE_TIMEOUT_MS = 5000;
 
 /**
  * A slow store answers 503 instead of holding the request (and a connection) open. One
- * promise and one timer per call (Promise.race and finally would add three more promises
- * to every store call).
+ * promise and one timer per call, errors mapped in the same step (an async wrapper,
+ * Promise.race or finally would each add promises to every store call).
  */
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+function withTimeout<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StoreUnavailableError({ cause: new Error(`store call exceeded ${timeoutMs} ms`) })), timeoutMs);
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+    const fail = (error: unknown) => {
+      clearTimeout(timer);
+      reject(toUnavailable(error));
+    };
+    let running: Promise<T>;
+    try {
+      running = work();
+    } catch (error) {
+      return fail(error);
+    }
+    running.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, fail);
   });
 }
 
