@@ -10,7 +10,7 @@ import { projectClaims } from '../lib/auth/claims';
 export function realisticClaims(cartLines: number): JWT {
   const now = Date.UTC(2025, 0, 15, 12, 0, 0);
   const user: UserRecord = { id: '6f1c2a4e-8d3b-4f7a-9c21-5b0e7d9a3f18', email: 'alice@example.com', name: 'Alice Example', role: 'member',
-    preferences: { theme: 'dark', locale: 'en-GB' }, sessionVersion: 17, sessionEpoch: 0, revokedBefore: null, disabled: false, createdAt: now, updatedAt: now };
+    preferences: { theme: 'dark', locale: 'en-GB' }, sessionVersion: 17, sessionEpoch: 0, revokedBefore: null, disabled: false, cartVersion: 9, createdAt: now, updatedAt: now };
   const items = Array.from({ length: cartLines }, (_, index) => ({
     productId: index + 1,
     name: `Product ${index + 1}`,

@@ -29,6 +29,8 @@ declare module 'next-auth/jwt' {
     authTime?: number;
     /** The user's session epoch when the session began (revocations counted by the store); kept across re-issues. */
     sessionEpoch?: number;
+    /** The user's cart version when `cart` was read (see lib/auth/callbacks.ts cartStillCurrent). */
+    cartVersion?: number;
     cart?: CartProjection;
   }
 }

@@ -14,10 +14,13 @@ import { type KeyedWrites, MAX_LINE_QUANTITY, type NewUser, type Store, type Use
  * @example
  * describeStoreConformance('SQLite', () => createStore(`file:${tempFile}`));
  */
-/** A write made outside the store's code (an older instance, a script, psql). */
-export type WriteRevokedBeforeBehindTheStore = (userId: string, revokedBefore: number) => Promise<void>;
+/** Writes made outside the store's code (an older instance, a script, psql), in plain SQL. */
+export interface BehindTheStore {
+  writeRevokedBefore(userId: string, revokedBefore: number): Promise<void>;
+  insertCartLine(userId: string, productId: number, quantity: number): Promise<void>;
+}
 
-export function describeStoreConformance(label: string, openStore: () => Promise<Store>, writeRevokedBefore?: WriteRevokedBeforeBehindTheStore): void {
+export function describeStoreConformance(label: string, openStore: () => Promise<Store>, behind?: BehindTheStore): void {
   describe(`${label} store`, () => {
     let store: Store;
     let firstSeed: { productsAdded: number; usersAdded: number };
@@ -153,6 +156,32 @@ export function describeStoreConformance(label: string, openStore: () => Promise
       it('returns null for an unknown user id', async () => {
         expect(await store.updateProfile(randomUUID(), { name: 'Nobody' })).toBeNull();
       });
+
+      it.each([
+        ['a name', { name: 'Guarded Name' }, { name: 'Guarded Name' }],
+        ['preferences', { preferences: { theme: 'dark' as const } }, { preferences: expect.objectContaining({ theme: 'dark' }) }],
+      ])('with a session guard, changes %s while the account is enabled and at the guarded epoch', async (_what, change, expected) => {
+        const user = await createTestUser();
+
+        const updated = await store.updateProfile(user.id, change, { sessionEpoch: user.sessionEpoch });
+
+        expect(updated).toMatchObject({ ...expected, sessionVersion: user.sessionVersion + 1 });
+        expect(await store.findUserById(user.id)).toMatchObject(expected);
+      });
+
+      it.each([
+        ['after a revocation (another epoch)', async (user: UserRecord) => void (await store.revokeSessions(user.id, Date.now()))],
+        ['for a disabled account', async (user: UserRecord) => void (await store.setDisabled(user.id, true))],
+      ])('with a session guard, writes nothing and returns null %s', async (_when, endSession) => {
+        const user = await createTestUser({ name: 'Before' });
+        await endSession(user);
+        const before = await store.findUserById(user.id);
+
+        expect(await store.updateProfile(user.id, { name: 'After' }, { sessionEpoch: user.sessionEpoch })).toBeNull();
+        expect(await store.updateProfile(user.id, { preferences: { theme: 'dark' } }, { sessionEpoch: user.sessionEpoch })).toBeNull();
+
+        expect(await store.findUserById(user.id)).toEqual(before);
+      });
     });
 
     describe('products', () => {
@@ -271,6 +300,52 @@ export function describeStoreConformance(label: string, openStore: () => Promise
 
       it('returns unknown-user for a user that does not exist', async () => {
         expect(await store.setCartQuantity(randomUUID(), 1, 1)).toBe('unknown-user');
+      });
+    });
+
+    describe('cartVersion', () => {
+      async function cartVersionOf(userId: string): Promise<number | undefined> {
+        return (await store.findUserById(userId))?.cartVersion;
+      }
+
+      it('moves with every change to the cart lines: an add, a new quantity, a removal', async () => {
+        const user = await createTestUser();
+        const versions = [await cartVersionOf(user.id)];
+
+        await store.addToCart(user.id, 1, 1);
+        versions.push(await cartVersionOf(user.id));
+        await store.addToCart(user.id, 1, 2);
+        versions.push(await cartVersionOf(user.id));
+        await store.setCartQuantity(user.id, 1, 5);
+        versions.push(await cartVersionOf(user.id));
+        await store.setCartQuantity(user.id, 1, 0);
+        versions.push(await cartVersionOf(user.id));
+
+        expect(new Set(versions).size).toBe(versions.length);
+        expect(versions).toEqual([...versions].sort((a, b) => (a ?? 0) - (b ?? 0)));
+      });
+
+      it('stays as it is for a refused add, a profile change, a role change and a revocation', async () => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 2, MAX_LINE_QUANTITY);
+        const version = await cartVersionOf(user.id);
+
+        await store.addToCart(user.id, 2, 1); // limit-exceeded: no row changes
+        await store.updateProfile(user.id, { name: 'Renamed' });
+        await store.setRole(user.id, 'admin');
+        await store.revokeSessions(user.id, Date.now());
+
+        expect(await cartVersionOf(user.id)).toBe(version);
+      });
+
+      (behind ? it : it.skip)('moves for a cart line written behind the store (a script, psql)', async () => {
+        const user = await createTestUser();
+        const version = await cartVersionOf(user.id);
+
+        await behind?.insertCartLine(user.id, 3, 2);
+
+        expect(await cartVersionOf(user.id)).toBeGreaterThan(version ?? Infinity);
+        expect(await quantityInCart(user.id, 3)).toBe(2);
       });
     });
 
@@ -444,11 +519,11 @@ export function describeStoreConformance(label: string, openStore: () => Promise
         await expect(store.findUserById(user.id)).resolves.toMatchObject({ sessionEpoch: 2 });
       });
 
-      (writeRevokedBefore ? it : it.skip)('a revocation written without the epoch (an older instance, a script) still bumps it', async () => {
+      (behind ? it : it.skip)('a revocation written without the epoch (an older instance, a script) still bumps it', async () => {
         const user = await createTestUser();
 
-        await writeRevokedBefore?.(user.id, 1_700_000_000_789);
-        await writeRevokedBefore?.(user.id, 1_700_000_000_789); // unchanged: no bump
+        await behind?.writeRevokedBefore(user.id, 1_700_000_000_789);
+        await behind?.writeRevokedBefore(user.id, 1_700_000_000_789); // unchanged: no bump
 
         await expect(store.getSessionState(user.id)).resolves.toMatchObject({ revokedBefore: 1_700_000_000_789, sessionEpoch: 1 });
       });

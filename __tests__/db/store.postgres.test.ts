@@ -20,14 +20,21 @@ if (serverUrl) {
     await database?.drop();
   });
 
-  describeStoreConformance('PostgreSQL', async () => createStore(await openDatabase()), async (userId, revokedBefore) => {
+  /** One statement on a connection of its own, as a script or psql would run it. */
+  const runBehindTheStore = async (statement: string, parameters: unknown[]) => {
     const client = new pg.Client({ connectionString: await openDatabase() });
     await client.connect();
     try {
-      await client.query('UPDATE users SET revoked_before = $1 WHERE id = $2', [revokedBefore, userId]);
+      await client.query(statement, parameters);
     } finally {
       await client.end();
     }
+  };
+
+  describeStoreConformance('PostgreSQL', async () => createStore(await openDatabase()), {
+    writeRevokedBefore: (userId, revokedBefore) => runBehindTheStore('UPDATE users SET revoked_before = $1 WHERE id = $2', [revokedBefore, userId]),
+    insertCartLine: (userId, productId, quantity) =>
+      runBehindTheStore('INSERT INTO cart_items (user_id, product_id, quantity) VALUES ($1, $2, $3)', [userId, productId, quantity]),
   });
 } else {
   console.info(

@@ -14,13 +14,21 @@ afterAll(() => {
 });
 
 const conformanceFile = path.join(tempDir, 'conformance', 'store.db');
-describeStoreConformance('SQLite', () => createStore(`file:${conformanceFile}`), async (userId, revokedBefore) => {
+/** One statement on a connection of its own, as a script or the sqlite3 shell would run it. */
+function runBehindTheStore(statement: string, ...parameters: unknown[]): Promise<void> {
   const sqlite = openSqliteFile(`file:${conformanceFile}`);
   try {
-    sqlite.prepare('UPDATE users SET revoked_before = ? WHERE id = ?').run(revokedBefore, userId);
+    sqlite.prepare(statement).run(...parameters);
   } finally {
     sqlite.close();
   }
+  return Promise.resolve();
+}
+
+describeStoreConformance('SQLite', () => createStore(`file:${conformanceFile}`), {
+  writeRevokedBefore: (userId, revokedBefore) => runBehindTheStore('UPDATE users SET revoked_before = ? WHERE id = ?', revokedBefore, userId),
+  insertCartLine: (userId, productId, quantity) =>
+    runBehindTheStore('INSERT INTO cart_items (user_id, product_id, quantity) VALUES (?, ?, ?)', userId, productId, quantity),
 });
 
 describe('SQLite store file', () => {

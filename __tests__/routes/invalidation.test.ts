@@ -3,6 +3,7 @@ import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as adminUserRoute from '@/pages/api/admin/users/[id]';
 import * as adminUsersRoute from '@/pages/api/admin/users';
 import * as cartRoute from '@/pages/api/cart';
+import * as refreshRoute from '@/pages/api/session/refresh';
 import * as revokeRoute from '@/pages/api/session/revoke-all';
 import { type TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
@@ -148,6 +149,20 @@ describe('revocation', () => {
     expect(response.status).toBe(401);
     expectEveryVariantExpired(response.setCookies);
     expect((await store.getCart(user.id)).count).toBe(0);
+  });
+
+  it.each([
+    ['revoked (sign out everywhere elsewhere)', async (store: Awaited<ReturnType<typeof createUserAndSignIn>>['store'], id: string) => void (await store.revokeSessions(id, Date.now()))],
+    ['disabled', async (store: Awaited<ReturnType<typeof createUserAndSignIn>>['store'], id: string) => void (await store.setDisabled(id, true))],
+  ])('a profile change on a %s session is refused and writes nothing', async (_state, endSession) => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await endSession(store, user.id);
+
+    const response = await callRoute(refreshRoute, { url: '/api/session/refresh', method: 'POST', body: { data: { name: 'Never Written' } }, jar });
+
+    expect(response.status).toBe(401);
+    expectEveryVariantExpired(response.setCookies);
+    expect((await store.findUserById(user.id))?.name).toBe('Test User');
   });
 
   it("next-auth's session read refuses a revoked session too", async () => {

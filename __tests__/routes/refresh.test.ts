@@ -6,7 +6,8 @@ import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import { TestCookieJar } from '@/lib/session/testing';
 import { callRoute, type RouteCall } from '../helpers/routes';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionTokenOf } from '../helpers/session-cookie';
-import { ALICE, signInAsAlice } from '../helpers/sign-in';
+import { ALICE, createUserAndSignIn, signInAsAlice } from '../helpers/sign-in';
+import { openSqliteFile } from '@/lib/db/connect';
 import { TEST_APP_URL, TEST_SECRET } from '../helpers/test-env';
 
 function refresh(call: Omit<RouteCall, 'url'> & { url?: string }) {
@@ -49,6 +50,33 @@ describe('POST /api/session/refresh', () => {
 
     expect(response.status).toBe(200);
     expect(await decodeSessionOf(jar)).toMatchObject({ name: 'Changed Elsewhere' });
+  });
+
+  it('carries the cart over unchanged when a patch changes only the profile', async () => {
+    const { jar, user, store } = await createUserAndSignIn();
+    await store.addToCart(user.id, 4, 2);
+    await refresh({ jar, body: {} });
+
+    await refresh({ jar, body: { data: { name: 'Only The Name' } } });
+
+    expect(await decodeSessionOf(jar)).toMatchObject({ name: 'Only The Name', cart: { count: 2, items: [{ productId: 4, quantity: 2 }] } });
+  });
+
+  it('reads the cart again when a line was written behind the store (a script) since the token was issued', async () => {
+    const { jar, user, store } = await createUserAndSignIn();
+    await store.addToCart(user.id, 4, 2);
+    await refresh({ jar, body: {} });
+    // No session version bump: only the database's cart version moves (migration 0007).
+    const sqlite = openSqliteFile(process.env.DATABASE_URL ?? '');
+    sqlite.prepare('INSERT INTO cart_items (user_id, product_id, quantity) VALUES (?, ?, ?)').run(user.id, 5, 3);
+    sqlite.close();
+
+    await refresh({ jar, body: { data: { name: 'After The Script' } } });
+
+    expect(await decodeSessionOf(jar)).toMatchObject({
+      name: 'After The Script',
+      cart: { count: 5, items: [{ productId: 4, quantity: 2 }, { productId: 5, quantity: 3 }] },
+    });
   });
 
   it('writes exactly one Set-Cookie per cookie name: the session, and expiries of the chunk names', async () => {

@@ -2,10 +2,10 @@ import type { Session, User } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
 import type { SessionState, Store, UserRecord } from '../db/store';
 import type { LogFields } from '../log';
-import { projectClaims, toSession } from './claims';
+import { type CartProjection, projectClaims, toSession } from './claims';
 import { assessToken, sessionStartedAt } from './freshness';
 import { SessionEndedError } from './session-ended';
-import { isEmptyPatch, parseSessionPatch } from './session-patch';
+import { isEmptyPatch, parseSessionPatch, type SessionPatch } from './session-patch';
 import type { SessionStateReader } from './state-cache';
 
 /** The parameters of next-auth's jwt callback that this policy reads. */
@@ -45,26 +45,42 @@ function startOf(token: JWT): SessionStart {
   return { authTime: sessionStartedAt(token), sessionEpoch: token.sessionEpoch };
 }
 
+/** What a re-projection starts from besides the user id. */
+interface ProjectionInput {
+  /** When and under which epoch the session began; null: a sign-in, now, under the user's current epoch. */
+  start: SessionStart | null;
+  /** The token being replaced: its cart is reused while the store's cart is still that one. */
+  previous?: JWT;
+  /** The user row this request has just written (its RETURNING row): the user read already. */
+  written?: UserRecord;
+  /** `sessionStates.mark()` from before that write. */
+  readMark?: number;
+}
+
 /**
- * Fresh claims from the store, for a session that began at `start` (null: a sign-in, now,
- * under the user's current epoch). Refuses (throws SessionEndedError) when the user is gone
+ * The cart the previous token carries, while the store's cart is still the one it was read
+ * at: a token's cart is read after the user row that gave its `cartVersion`, and every change
+ * to the lines moves the version (migration 0007's triggers), so an equal version means the
+ * same lines. A trimmed token (no lines, over the cookie budget) is read again.
+ */
+function cartStillCurrent(previous: JWT | undefined, user: UserRecord): CartProjection | null {
+  const cart = previous?.cart;
+  return cart?.items && previous?.cartVersion === user.cartVersion ? cart : null;
+}
+
+/**
+ * Fresh claims from the store. Refuses (throws SessionEndedError) when the user is gone
  * or disabled, or the session was revoked.
  */
-async function claimsFromStore(
-  deps: CallbackDeps,
-  userId: string,
-  start: SessionStart | null,
-  justWritten?: UserRecord,
-  readMark = deps.sessionStates.mark(),
-): Promise<JWT> {
+async function claimsFromStore(deps: CallbackDeps, userId: string, input: ProjectionInput): Promise<JWT> {
+  const { start, previous, written, readMark = deps.sessionStates.mark() } = input;
   const store = await deps.getStore();
-  // User (with its version) first, cart second: a cart change committed in between then
+  // User (with its versions) first, cart second: a cart change committed in between then
   // leaves the token marked stale (re-issued next time), never "fresh" with an old cart.
-  // A user row this request has just written is that first read already.
-  const user = justWritten ?? (await store.findUserById(userId));
-  const cart = await store.getCart(userId);
+  const user = written ?? (await store.findUserById(userId));
+  const cart = user && (cartStillCurrent(previous, user) ?? (await store.getCart(userId)));
   deps.sessionStates.remember(userId, user ? stateOf(user) : null, readMark);
-  if (!user) throw new SessionEndedError('user-not-found');
+  if (!user || !cart) throw new SessionEndedError('user-not-found');
   const began: SessionStart = start ?? { authTime: (deps.clock ?? Date.now)(), sessionEpoch: user.sessionEpoch };
   if (assessToken({ ...began }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');
   // A token without an epoch that passes the time rule on this row has outlived every
@@ -82,15 +98,27 @@ async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown):
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
   const parsed = parseSessionPatch(patchInput);
   if (!parsed.ok) deps.warn('session.patch-refused', { via: 'next-auth', issues: parsed.issues });
-  let updated: UserRecord | undefined;
   const readMark = deps.sessionStates.mark(); // before the write whose row is reused below
-  if (parsed.ok && !isEmptyPatch(parsed.patch)) {
-    const state = await deps.sessionStates.get(token.sub);
-    if (assessToken(token, state) === 'ended') throw new SessionEndedError('revoked');
-    updated = (await (await deps.getStore()).updateProfile(token.sub, parsed.patch)) ?? undefined;
-    if (!updated) throw new SessionEndedError('user-not-found');
+  const updated = parsed.ok && !isEmptyPatch(parsed.patch) ? await writePatch(deps, token, token.sub, parsed.patch) : undefined;
+  return claimsFromStore(deps, token.sub, { start: startOf(token), previous: token, written: updated, readMark });
+}
+
+/**
+ * Writes the patch while the session is valid. A token with an epoch has that checked by
+ * the write itself (one statement, and no revocation lands between check and write); an
+ * older one is judged by the time rule on a state read first.
+ */
+async function writePatch(deps: CallbackDeps, token: JWT, userId: string, patch: SessionPatch): Promise<UserRecord> {
+  const store = await deps.getStore();
+  if (typeof token.sessionEpoch === 'number') {
+    const updated = await store.updateProfile(userId, patch, { sessionEpoch: token.sessionEpoch });
+    if (!updated) throw new SessionEndedError('revoked'); // or disabled, or deleted: each ends it
+    return updated;
   }
-  return claimsFromStore(deps, token.sub, startOf(token), updated, readMark);
+  if (assessToken(token, await deps.sessionStates.get(userId)) === 'ended') throw new SessionEndedError('revoked');
+  const updated = await store.updateProfile(userId, patch);
+  if (!updated) throw new SessionEndedError('user-not-found');
+  return updated;
 }
 
 /**
@@ -103,13 +131,13 @@ async function checkToken(deps: CallbackDeps, token: JWT): Promise<JWT> {
   if (typeof token.sub !== 'string') throw new SessionEndedError('no-subject');
   const verdict = assessToken(token, await deps.sessionStates.get(token.sub));
   if (verdict === 'ended') throw new SessionEndedError('revoked');
-  return verdict === 'stale' ? claimsFromStore(deps, token.sub, startOf(token)) : token;
+  return verdict === 'stale' ? claimsFromStore(deps, token.sub, { start: startOf(token), previous: token }) : token;
 }
 
 export function createSessionCallbacks(deps: CallbackDeps): SessionCallbacks {
   async function jwt({ token, user, trigger, session }: JwtCallbackParams): Promise<JWT> {
     // Sign-in: the claims come from the store, never from the provider's profile.
-    if (user) return claimsFromStore(deps, user.id, null);
+    if (user) return claimsFromStore(deps, user.id, { start: null });
     return trigger === 'update' ? applyUpdate(deps, token, session) : checkToken(deps, token);
   }
 

@@ -25,9 +25,10 @@ export interface SessionUser {
 
 /**
  * The token's claims, all from the store: the only place claims are made. Nothing from a
- * request body or an old token reaches here, so a client cannot grant itself a role.
+ * request body reaches here, so a client cannot grant itself a role. `cart` is the store's
+ * cart, or the projection an earlier token made of the same cart version (callbacks.ts).
  */
-export function projectClaims(user: UserRecord, cart: Cart): JWT {
+export function projectClaims(user: UserRecord, cart: Cart | CartProjection): JWT {
   return {
     sub: user.id,
     id: user.id,
@@ -36,10 +37,11 @@ export function projectClaims(user: UserRecord, cart: Cart): JWT {
     role: user.role,
     preferences: user.preferences,
     sessionVersion: user.sessionVersion,
+    cartVersion: user.cartVersion,
     cart: {
       count: cart.count,
       totalCents: cart.totalCents,
-      items: cart.items.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      items: (cart.items ?? []).map((line) => ({ productId: line.productId, quantity: line.quantity })),
     },
   };
 }

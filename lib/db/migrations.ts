@@ -142,6 +142,53 @@ const migrations: Record<string, Migration> = {
         end`.execute(db);
     },
   },
+  '0007_cart_version': {
+    async up(db: Kysely<unknown>) {
+      // Moves with every change to a user's cart lines, whoever makes it (the app, a script,
+      // psql): a token carries the value its cart was read at, so an update that finds it
+      // unchanged re-projects the cart from the token instead of reading it again.
+      await db.schema
+        .alterTable('users')
+        .addColumn('cart_version', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      if (isPostgres(db)) {
+        await sql`
+          create function bump_cart_version() returns trigger language plpgsql as $$
+          begin
+            if tg_op <> 'INSERT' then
+              update users set cart_version = cart_version + 1 where id = old.user_id;
+            end if;
+            if tg_op = 'INSERT' or new.user_id is distinct from old.user_id then
+              update users set cart_version = cart_version + 1 where id = new.user_id;
+            end if;
+            return null;
+          end $$`.execute(db);
+        await sql`
+          create trigger cart_items_bump_cart_version
+          after insert or update or delete on cart_items
+          for each row execute function bump_cart_version()`.execute(db);
+        return;
+      }
+      for (const [event, row] of [['insert', 'new'], ['update', 'new'], ['delete', 'old']] as const) {
+        await sql`
+          create trigger ${sql.raw(`cart_items_${event}_bumps_cart_version`)}
+          after ${sql.raw(event)} on cart_items
+          for each row
+          begin
+            update users set cart_version = cart_version + 1 where id = ${sql.raw(`${row}.user_id`)};
+          end`.execute(db);
+      }
+      // An update that moves a line to another user changes that user's cart too.
+      await sql`
+        create trigger cart_items_move_bumps_cart_version
+        after update of user_id on cart_items
+        for each row
+        when new.user_id is not old.user_id
+        begin
+          update users set cart_version = cart_version + 1 where id = old.user_id;
+        end`.execute(db);
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

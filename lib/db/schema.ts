@@ -16,6 +16,8 @@ export interface UsersTable {
   session_version: Generated<number>;
   /** Bumped by each "sign out everywhere" (see freshness.ts). */
   session_epoch: Generated<number>;
+  /** Bumped by every change to the user's cart lines (triggers of migration 0007). */
+  cart_version: Generated<number>;
   revoked_before: ColumnType<number | null, number | null | undefined, number | null>;
   disabled_at: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Millis;

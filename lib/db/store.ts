@@ -14,6 +14,8 @@ export interface UserRecord {
   sessionEpoch: number;
   revokedBefore: number | null;
   disabled: boolean;
+  /** Moves with every change to the user's cart lines (any writer: database triggers). */
+  cartVersion: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -42,6 +44,15 @@ export interface NewUser {
   passwordHash: string;
   role: Role;
   preferences?: Preferences;
+}
+
+/**
+ * A write on behalf of a session, made only while that session is still valid: the user
+ * is enabled and at the epoch the session began under (no "sign out everywhere" since).
+ * The check is part of the write, so no revocation can land between check and write.
+ */
+export interface SessionGuard {
+  sessionEpoch: number;
 }
 
 export interface ProfileChange {
@@ -125,7 +136,8 @@ export interface Store {
   findUserByEmail(email: string): Promise<UserWithPassword | null>;
   /** null when the email is taken. */
   createUser(user: NewUser): Promise<UserRecord | null>;
-  updateProfile(id: string, change: ProfileChange): Promise<UserRecord | null>;
+  /** null for an unknown user, or (with `guard`) one whose session is no longer valid: nothing written. */
+  updateProfile(id: string, change: ProfileChange, guard?: SessionGuard): Promise<UserRecord | null>;
   /** null for an unknown (deleted) user. */
   getSessionState(id: string): Promise<SessionState | null>;
   /**

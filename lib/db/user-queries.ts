@@ -3,7 +3,7 @@ import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import { parseStoredPreferences } from '../preferences';
 import { precompile, slot } from './precompiled';
 import type { Database, Role, UsersTable } from './schema';
-import type { NewUser, ProfileChange, SessionState, SetRoleAsResult, SetRoleResult, UserRecord, UserWithPassword } from './store';
+import type { NewUser, ProfileChange, SessionGuard, SessionState, SetRoleAsResult, SetRoleResult, UserRecord, UserWithPassword } from './store';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +18,7 @@ function toUser(row: Selectable<UsersTable>): UserWithPassword {
     sessionEpoch: Number(row.session_epoch),
     revokedBefore: row.revoked_before === null ? null : Number(row.revoked_before),
     disabled: row.disabled_at !== null,
+    cartVersion: Number(row.cart_version),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     passwordHash: row.password_hash,
@@ -80,29 +81,46 @@ export async function bumpSessionVersion(db: Db, id: string): Promise<void> {
     .execute();
 }
 
+const renameSet = () => ({ name: slot<string>(0), session_version: sql<number>`session_version + 1`, updated_at: slot<number>(1) });
+
 /** A name-only change needs no read: one statement, atomic in both dialects. */
-const renameUser = precompile((db) =>
+const renameUser = precompile((db) => db.updateTable('users').set(renameSet()).where('id', '=', slot<string>(2)).returningAll());
+
+/** The same, for a session that must still be valid (SessionGuard): the check is in the statement. */
+const renameUserInSession = precompile((db) =>
   db
     .updateTable('users')
-    .set({ name: slot<string>(0), session_version: sql`session_version + 1`, updated_at: slot<number>(1) })
+    .set(renameSet())
     .where('id', '=', slot<string>(2))
+    .where('session_epoch', '=', slot<number>(3))
+    .where('disabled_at', 'is', null)
     .returningAll(),
 );
+
+function isGuardMet(row: Selectable<UsersTable>, guard: SessionGuard | undefined): boolean {
+  return !guard || (Number(row.session_epoch) === guard.sessionEpoch && row.disabled_at === null);
+}
+
+async function renameOnly(db: Db, id: string, name: string, guard: SessionGuard | undefined): Promise<UserRecord | null> {
+  const { rows } = guard
+    ? await renameUserInSession(db, [name, Date.now(), id, guard.sessionEpoch])
+    : await renameUser(db, [name, Date.now(), id]);
+  const [row] = rows;
+  return row ? withoutPassword(toUser(row)) : null;
+}
 
 /**
  * Merges a partial profile into the stored one. Preferences are merged in a transaction
  * so that two concurrent saves of different preferences do not lose each other's keys.
+ * With `guard`, nothing is written unless the session is still valid (null otherwise).
  */
 export async function updateProfile(
   db: Kysely<Database>,
   id: string,
   change: ProfileChange,
-  options: { lockRows: boolean },
+  options: { lockRows: boolean; guard?: SessionGuard },
 ): Promise<UserRecord | null> {
-  if (change.preferences === undefined && change.name !== undefined) {
-    const [row] = (await renameUser(db, [change.name, Date.now(), id])).rows;
-    return row ? withoutPassword(toUser(row)) : null;
-  }
+  if (change.preferences === undefined && change.name !== undefined) return renameOnly(db, id, change.name, options.guard);
   return db.transaction().execute(async (trx) => {
     // PostgreSQL (READ COMMITTED) needs the row lock; SQLite runs transactions one at a time.
     const row = await trx
@@ -111,7 +129,7 @@ export async function updateProfile(
       .where('id', '=', id)
       .$if(options.lockRows, (query) => query.forUpdate())
       .executeTakeFirst();
-    if (!row) return null;
+    if (!row || !isGuardMet(row, options.guard)) return null;
     const current = withoutPassword(toUser(row));
     const updated = await trx
       .updateTable('users')
