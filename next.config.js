@@ -1,28 +1,8 @@
 // @ts-check
 const { PHASE_DEVELOPMENT_SERVER } = require('next/constants');
-
-/**
- * Security headers for every page. `next dev` needs eval and inline scripts (React
- * Refresh), a websocket and its overlay's data: images; production serves only its own
- * files. The production value has no `:` on purpose: Next compiles every header value
- * holding one as a path template against the route's parameters, on every request
- * (prepare-destination.js `compileNonPath`), and the app shows no data: images.
- * @param {boolean} dev
- */
-function contentSecurityPolicy(dev) {
-  return [
-    "default-src 'self'",
-    `script-src 'self'${dev ? " 'unsafe-eval' 'unsafe-inline'" : ''}`,
-    "style-src 'self' 'unsafe-inline'",
-    `img-src 'self'${dev ? ' data:' : ''}`,
-    `connect-src 'self'${dev ? ' ws: wss:' : ''}`,
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
+const { readdirSync } = require('node:fs');
+const path = require('node:path');
+const { securityHeaders } = require('./lib/http/security-headers');
 
 /**
  * The app's secure-cookie rule (lib/auth/auth-options.ts): an https NEXTAUTH_URL, or
@@ -37,17 +17,15 @@ function isSecureCookieMode() {
 }
 
 /**
- * Headers beyond the CSP: HTTPS for a year, subdomains too (only in secure-cookie mode,
- * where the app is served over HTTPS; browsers ignore it over http); no window of another
- * origin keeps a handle on ours; powerful features the app never uses are off.
- * @returns {{ key: string, value: string }[]}
+ * Every path but those our API routes serve: they set the same headers themselves
+ * (lib/api/api-headers.ts), a few header writes, where Next would match this rule against
+ * each of their paths and decode its parameters, the largest cost of a small API answer
+ * (docs/benchmarks.md). Read from pages/api when the config loads (the build), so a new
+ * route is covered; anything else under /api (a 404 page) keeps the headers.
  */
-function httpsAndIsolationHeaders() {
-  return [
-    ...(isSecureCookieMode() ? [{ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] : []),
-    { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-    { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=()' },
-  ];
+function pathsOtherThanApiRoutes() {
+  const routes = readdirSync(path.join(__dirname, 'pages', 'api')).map((entry) => entry.replace(/\.tsx?$/, ''));
+  return `/((?!api/(?:${routes.join('|')})(?:/|$)).*)`;
 }
 
 /** @param {string} phase @returns {import('next').NextConfig} */
@@ -63,19 +41,6 @@ module.exports = (phase) => ({
   // before building; doing it again inside every `next build` only costs time.
   typescript: { ignoreBuildErrors: true },
   async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'Content-Security-Policy', value: contentSecurityPolicy(phase === PHASE_DEVELOPMENT_SERVER) },
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-          ...httpsAndIsolationHeaders(),
-        ],
-      },
-      // Per-user answers: never stored by a browser or a shared cache.
-      { source: '/api/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
-    ];
+    return [{ source: pathsOtherThanApiRoutes(), headers: securityHeaders({ dev: phase === PHASE_DEVELOPMENT_SERVER, secure: isSecureCookieMode() }) }];
   },
 });

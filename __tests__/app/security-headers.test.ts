@@ -55,6 +55,22 @@ describe('security headers of the built app (secure-cookie mode)', () => {
     expect(page.headers['x-frame-options']).toBe('DENY');
   });
 
+  it.each([
+    ['an API route', 'GET', '/api/health'],
+    ['an API error answer (405)', 'DELETE', '/api/health'],
+    ['a next-auth route', 'GET', '/api/auth/csrf'],
+    ['the 404 page of an unknown API path', 'GET', '/api/no-such-route'],
+  ] as const)('%s carries the same security headers as a page, each once', async (_label, method, path) => {
+    const page = await request(app.url).get('/signin');
+    const response = await request(app.url)[method === 'GET' ? 'get' : 'delete'](path);
+
+    for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'strict-transport-security', 'cross-origin-opener-policy', 'permissions-policy']) {
+      // Equal to the page's single value: a header sent twice would arrive joined ("a, a").
+      expect(page.headers[name]).toEqual(expect.any(String));
+      expect(response.headers[name]).toBe(page.headers[name]);
+    }
+  });
+
   it.each(['/api/products', '/api/cart', '/api/auth/session'])('%s answers with Cache-Control: no-store', async (path) => {
     const response = await request(app.url).get(path);
 

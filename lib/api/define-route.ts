@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '../db/store';
 import type { Method } from '../http/method';
 import { logError } from '../log';
 import type { RequestSession } from '../session';
+import { setApiHeaders } from './api-headers';
 import { RouteError } from './route-error';
 
 type RouteHandler = (req: NextApiRequest, res: NextApiResponse, session: RequestSession) => Promise<void> | void;
@@ -35,19 +36,20 @@ function toErrorReply(error: unknown): ErrorReply {
 
 /**
  * A route: per-method handlers given the request's session, 405 with `Allow` for the rest,
- * `Cache-Control: no-store` on every answer (they are per-user), and errors mapped in one
- * place. (An error answer carries no freshly issued session: the session toolkit's rule.)
+ * the API headers on every answer (security headers, `Cache-Control: no-store`: they are
+ * per-user), and errors mapped in one place. (An error answer carries no freshly issued
+ * session: the session toolkit's rule.)
  */
 export function defineRoute(handlers: Partial<Record<Method, RouteHandler>>): NextApiHandler {
   const allowed = Object.keys(handlers).join(', ');
   return async (req, res) => {
-    res.setHeader('Cache-Control', 'no-store');
-    const handler = handlers[req.method as Method];
-    if (!handler) {
-      res.setHeader('Allow', allowed);
-      return res.status(405).json({ error: `Method ${req.method ?? ''} not allowed`, allow: allowed });
-    }
     try {
+      setApiHeaders(res);
+      const handler = handlers[req.method as Method];
+      if (!handler) {
+        res.setHeader('Allow', allowed);
+        return res.status(405).json({ error: `Method ${req.method ?? ''} not allowed`, allow: allowed });
+      }
       await handler(req, res, getSessions().forRequest(req, res));
     } catch (error) {
       const reply = toErrorReply(error);

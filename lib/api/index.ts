@@ -5,3 +5,4 @@ export { assertSameOrigin } from './same-origin';
 export { requireAdmin, requireUserId, requireUserIdForUpdate, sessionOrThrow, NOT_SIGNED_IN } from './require-session';
 export { readMutationBody } from './read-mutation';
 export { answerMutation, type MutationAnswer } from './idempotency';
+export { setApiHeaders } from './api-headers';

@@ -26,7 +26,7 @@ export interface AuthOptionsDeps {
  * than next-auth's own rule (https base URL only), so it is set explicitly below and
  * next-auth, `getToken` callers and the session toolkit all read it from authOptions.
  */
-function isSecureCookieMode(appUrl: URL, nodeEnv: string): boolean {
+export function isSecureCookieMode(appUrl: URL, nodeEnv: string): boolean {
   return appUrl.protocol === 'https:' || nodeEnv === 'production';
 }
 

@@ -1,5 +1,6 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import NextAuth from 'next-auth';
+import { setApiHeaders } from '@/lib/api';
 import { getAuthOptions } from '@/lib/auth';
 import { getSignInThrottle } from '@/lib/auth/app-sign-in-throttle';
 import { dropUnusableCallbackUrls } from '@/lib/auth/callback-url';
@@ -27,6 +28,7 @@ function isCredentialsCallback(req: NextApiRequest): boolean {
 }
 
 export default function auth(req: NextApiRequest, res: NextApiResponse) {
+  setApiHeaders(res);
   // next-auth 4.24 answers 500 ("Callback for provider type credentials not supported") to a GET here.
   if (isCredentialsCallback(req) && req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
