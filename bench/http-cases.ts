@@ -19,15 +19,16 @@ interface CaseSpec {
   anonymous?: true;
 }
 
+// In the order the rounds run them (and back): each target's two cases next to each other (targets.ts).
 const SPECS = {
   'stock-update': { label: 'stock: POST /api/auth/session (update)', method: 'POST', path: '/api/auth/session', body: 'update', expect: '"name":"Alice"' },
+  refresh: { label: 'ours: POST /api/session/refresh', method: 'POST', path: '/api/session/refresh', body: 'data', expect: 'alice@example.com' },
   'stock-recipe': { label: "stock: the seed article's recipe", method: 'POST', path: '/api/recipe', body: 'data', expect: '"name":"Alice"' },
   'stock-floor': { label: 'stock: GET /api/ping (the floor)', method: 'GET', path: '/api/ping', expect: '"status":"ok"', anonymous: true },
-  refresh: { label: 'ours: POST /api/session/refresh', method: 'POST', path: '/api/session/refresh', body: 'data', expect: 'alice@example.com' },
-  'nextauth-update': { label: 'ours: POST /api/auth/session (update)', method: 'POST', path: '/api/auth/session', body: 'update', expect: 'alice@example.com' },
-  'session-get': { label: 'ours: GET /api/auth/session', method: 'GET', path: '/api/auth/session', expect: 'alice@example.com' },
   'cart-get': { label: 'ours: GET /api/cart', method: 'GET', path: '/api/cart', expect: '"items"' },
   health: { label: 'ours: GET /api/health', method: 'GET', path: '/api/health', expect: '"status":"ok"', anonymous: true },
+  'session-get': { label: 'ours: GET /api/auth/session', method: 'GET', path: '/api/auth/session', expect: 'alice@example.com' },
+  'nextauth-update': { label: 'ours: POST /api/auth/session (update)', method: 'POST', path: '/api/auth/session', body: 'update', expect: 'alice@example.com' },
 } satisfies Record<string, CaseSpec>;
 
 export type HttpCaseId = keyof typeof SPECS;

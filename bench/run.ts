@@ -38,13 +38,15 @@ function timedBuild(name: string, build: () => boolean): number | null {
 
 /**
  * Rounds and windows that fit the time left (the builds take most of it on a fresh clone):
- * 3 rounds when a 3 s window fits, else 2; each run is 1 s of warm-up, a 2-5 s window and ~0.5 s of setup.
+ * as many rounds (7, 5, 3, else 2) as leave each run a window of at least 2 s (at most 5 s);
+ * each run is 1 s of warm-up, the window and ~0.5 s of setup. More rounds make the median of
+ * the per-round ratios (targets.ts) steadier than longer windows would.
  */
 function planHttp(secondsLeft: number): HttpBenchOptions {
   if (quick) return { rounds: 1, serverWarmupSeconds: 1, warmupSeconds: 1, durationSeconds: 1, connections: 32 };
   const serverWarmupSeconds = 2;
   const windowSeconds = (rounds: number) => (secondsLeft - HTTP_CASE_IDS.length * (serverWarmupSeconds + 0.5)) / (rounds * HTTP_CASE_IDS.length) - 1.5;
-  const rounds = windowSeconds(3) >= 3 ? 3 : 2;
+  const rounds = [7, 5, 3].find((candidate) => windowSeconds(candidate) >= 2) ?? 2;
   return { rounds, serverWarmupSeconds, warmupSeconds: 1, durationSeconds: Math.max(2, Math.min(5, Math.floor(windowSeconds(rounds)))), connections: 32 };
 }
 
