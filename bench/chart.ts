@@ -9,7 +9,7 @@ const WIDTH = 900;
 const LABEL_WIDTH = 320;
 const PLOT_WIDTH = WIDTH - LABEL_WIDTH - 240;
 const ROW_HEIGHT = 56;
-const TOP = 78;
+const TOP = 96; // title and two subtitle lines
 const BOTTOM = 52;
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -43,14 +43,17 @@ function renderSvg(http: HttpBenchResult, machine: MachineInfo): string {
       text(LABEL_WIDTH + barWidth + 8, y + ROW_HEIGHT / 2 + 5, 'note', `${formatCount(summary.requestsPerSecond)} req/s · p99 ${formatMs(summary.p99Ms)}`),
     ].join('');
   });
-  const subtitle = `next start on 127.0.0.1, autocannon ${options.connections} connections, median of ${options.rounds} x ${options.durationSeconds} s; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}`;
+  // Two lines: a long CPU model name would run one line past the right edge.
+  const method = `next start on 127.0.0.1, autocannon ${options.connections} connections, median of ${options.rounds} x ${options.durationSeconds} s`;
+  const machineLine = `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, ${machine.date.slice(0, 10)}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
     '<style>text{font-family:"DejaVu Sans",Arial,sans-serif;fill:#1f2328}.title{font-size:19px;font-weight:bold}.subtitle{font-size:12.5px;fill:#57606a}',
     '.label{font-size:14px}.note{font-size:13.5px;font-weight:bold}.tick{font-size:12px;fill:#57606a}.axis{font-size:13px;fill:#57606a}</style>',
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     text(16, 28, 'title', 'Requests per second by case (higher is better)'),
-    text(16, 50, 'subtitle', subtitle),
+    text(16, 50, 'subtitle', method),
+    text(16, 68, 'subtitle', machineLine),
     ...grid,
     ...rows,
     `<line x1="${LABEL_WIDTH}" y1="${TOP - 8}" x2="${LABEL_WIDTH}" y2="${height - BOTTOM}" stroke="#57606a"/>`,
