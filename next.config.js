@@ -24,8 +24,11 @@ function isSecureCookieMode() {
  * route is covered; anything else under /api (a 404 page) keeps the headers.
  */
 function pathsOtherThanApiRoutes() {
-  const routes = readdirSync(path.join(__dirname, 'pages', 'api')).map((entry) => entry.replace(/\.tsx?$/, ''));
-  return `/((?!api/(?:${routes.join('|')})(?:/|$)).*)`;
+  const routes = readdirSync(path.join(__dirname, 'pages', 'api')).map((entry) => entry.replace(/\.[jt]sx?$/, ''));
+  // A dynamic route at the top (pages/api/[x].ts) answers every /api path itself.
+  if (routes.some((route) => route.startsWith('['))) return '/((?!api(?:/|$)).*)';
+  const names = routes.map((route) => route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return `/((?!api/(?:${names.join('|')})(?:/|$)).*)`;
 }
 
 /** @param {string} phase @returns {import('next').NextConfig} */

@@ -78,11 +78,11 @@ async function claimsFromStore(deps: CallbackDeps, userId: string, input: Projec
   // User (with its versions) first, cart second: a cart change committed in between then
   // leaves the token marked stale (re-issued next time), never "fresh" with an old cart.
   const user = written ?? (await store.findUserById(userId));
-  const cart = user && (cartStillCurrent(previous, user) ?? (await store.getCart(userId)));
   deps.sessionStates.remember(userId, user ? stateOf(user) : null, readMark);
-  if (!user || !cart) throw new SessionEndedError('user-not-found');
+  if (!user) throw new SessionEndedError('user-not-found');
   const began: SessionStart = start ?? { authTime: (deps.clock ?? Date.now)(), sessionEpoch: user.sessionEpoch };
   if (assessToken({ ...began }, stateOf(user)) === 'ended') throw new SessionEndedError('revoked');
+  const cart = cartStillCurrent(previous, user) ?? (await store.getCart(userId));
   // A token without an epoch that passes the time rule on this row has outlived every
   // revocation so far: from here on it carries the current epoch instead.
   return { ...projectClaims(user, cart), authTime: began.authTime, sessionEpoch: began.sessionEpoch ?? user.sessionEpoch };

@@ -4,8 +4,13 @@ import type { CookieWrite } from './cookie-writes';
 import { REVALIDATE_HEADER } from './revalidate-header';
 import { toSetCookieLine } from './set-cookie-line';
 
-function cookieNameOf(setCookieHeader: string): string {
-  return setCookieHeader.slice(0, setCookieHeader.indexOf('=')).trim();
+/**
+ * The name of a `name=value` pair: a Cookie header's pair, or a Set-Cookie line (its first
+ * pair). A pair without `=` is all name.
+ */
+function nameOf(pair: string): string {
+  const equals = pair.indexOf('=');
+  return (equals === -1 ? pair : pair.slice(0, equals)).trim();
 }
 
 function setCookieHeaders(res: NextApiResponse): string[] {
@@ -14,15 +19,9 @@ function setCookieHeaders(res: NextApiResponse): string[] {
 }
 
 function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): void {
-  const kept = setCookieHeaders(res).filter((header) => keep(cookieNameOf(header)));
+  const kept = setCookieHeaders(res).filter((header) => keep(nameOf(header)));
   if (kept.length > 0) res.setHeader('Set-Cookie', kept);
   else res.removeHeader('Set-Cookie');
-}
-
-/** The name of one `name=value` pair of a Cookie header. */
-function pairName(pair: string): string {
-  const equals = pair.indexOf('=');
-  return (equals === -1 ? pair : pair.slice(0, equals)).trim();
 }
 
 /**
@@ -39,7 +38,7 @@ function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[]): 
   const header = req.headers.cookie;
   if (!header) return;
   const names = new Set(writes.map((write) => write.name));
-  const kept = header.split(';').filter((pair) => pair.trim() !== '' && !names.has(pairName(pair)));
+  const kept = header.split(';').filter((pair) => pair.trim() !== '' && !names.has(nameOf(pair)));
   const written = writes.filter((write) => write.value !== '').map((write) => `${write.name}=${encodeURIComponent(write.value)}`);
   req.headers.cookie = [...kept.map((pair) => pair.trim()), ...written].join('; ');
 }
@@ -54,7 +53,7 @@ function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[]): 
 export async function writeSessionCookies(req: NextApiRequest, res: NextApiResponse, writes: readonly CookieWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const names = new Set(writes.map((write) => write.name));
-  const kept = setCookieHeaders(res).filter((header) => !names.has(cookieNameOf(header)));
+  const kept = setCookieHeaders(res).filter((header) => !names.has(nameOf(header)));
   res.setHeader('Set-Cookie', [...kept, ...writes.map(toSetCookieLine)]);
   reflectInRequest(req, writes);
 }
@@ -69,8 +68,8 @@ export function markSessionChanged(res: NextApiResponse): void {
 function keepLastSessionCookies(res: NextApiResponse, cookieName: string): void {
   const headers = setCookieHeaders(res);
   const last = new Map<string, number>();
-  headers.forEach((header, index) => last.set(cookieNameOf(header), index));
-  const kept = headers.filter((header, index) => !cookieNameOf(header).startsWith(cookieName) || last.get(cookieNameOf(header)) === index);
+  headers.forEach((header, index) => last.set(nameOf(header), index));
+  const kept = headers.filter((header, index) => !nameOf(header).startsWith(cookieName) || last.get(nameOf(header)) === index);
   if (kept.length < headers.length) res.setHeader('Set-Cookie', kept);
 }
 
