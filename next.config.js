@@ -2,6 +2,7 @@
 const { PHASE_DEVELOPMENT_SERVER } = require('next/constants');
 const { readdirSync } = require('node:fs');
 const path = require('node:path');
+const { pathsOtherThanApiRoutes } = require('./lib/http/api-route-paths');
 const { securityHeaders } = require('./lib/http/security-headers');
 
 /**
@@ -14,21 +15,6 @@ const { securityHeaders } = require('./lib/http/security-headers');
  */
 function isSecureCookieMode() {
   return process.env.NODE_ENV === 'production' || /^https:/i.test(process.env.NEXTAUTH_URL ?? '');
-}
-
-/**
- * Every path but those our API routes serve: they set the same headers themselves
- * (lib/api/api-headers.ts), a few header writes, where Next would match this rule against
- * each of their paths and decode its parameters, the largest cost of a small API answer
- * (docs/benchmarks.md). Read from pages/api when the config loads (the build), so a new
- * route is covered; anything else under /api (a 404 page) keeps the headers.
- */
-function pathsOtherThanApiRoutes() {
-  const routes = readdirSync(path.join(__dirname, 'pages', 'api')).map((entry) => entry.replace(/\.[jt]sx?$/, ''));
-  // A dynamic route at the top (pages/api/[x].ts) answers every /api path itself.
-  if (routes.some((route) => route.startsWith('['))) return '/((?!api(?:/|$)).*)';
-  const names = routes.map((route) => route.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return `/((?!api/(?:${names.join('|')})(?:/|$)).*)`;
 }
 
 /** @param {string} phase @returns {import('next').NextConfig} */
@@ -44,6 +30,8 @@ module.exports = (phase) => ({
   // before building; doing it again inside every `next build` only costs time.
   typescript: { ignoreBuildErrors: true },
   async headers() {
-    return [{ source: pathsOtherThanApiRoutes(), headers: securityHeaders({ dev: phase === PHASE_DEVELOPMENT_SERVER, secure: isSecureCookieMode() }) }];
+    // Read from pages/api when the config loads (the build), so a new route is covered.
+    const source = pathsOtherThanApiRoutes(readdirSync(path.join(__dirname, 'pages', 'api')));
+    return [{ source, headers: securityHeaders({ dev: phase === PHASE_DEVELOPMENT_SERVER, secure: isSecureCookieMode() }) }];
   },
 });

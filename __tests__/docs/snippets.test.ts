@@ -36,16 +36,16 @@ describe.each(['docs/adopting.md', 'docs/testing.md'])('%s', (doc) => {
 });
 
 describe('docs/adopting.md: what to install', () => {
-  /** Packages an adopter's app provides already (the stack the toolkit is for) or Node has. */
+  /** Packages an adopter's app provides already: the stack the toolkit is for. */
   const PROVIDED = new Set(['next', 'next-auth', 'react']);
 
-  /** The packages lib/session loads at run time (type-only imports need nothing installed). */
+  /** The packages lib/session loads at run time, imported or re-exported (type-only ones need nothing installed). */
   function packagesImportedByToolkit(): string[] {
     const dir = path.join(ROOT, 'lib', 'session');
     const packages = new Set<string>();
     for (const file of readdirSync(dir).filter((name) => /\.tsx?$/.test(name))) {
       const source = readFileSync(path.join(dir, file), 'utf8');
-      for (const [, typeOnly, specifier] of source.matchAll(/^import (type )?[^;]*? from '([^']+)';/gm)) {
+      for (const [, typeOnly, specifier] of source.matchAll(/^(?:import|export) (type )?[^;]*? from '([^']+)';/gm)) {
         if (typeOnly || !specifier || specifier.startsWith('.') || specifier.startsWith('node:')) continue;
         const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
         if (!PROVIDED.has(name)) packages.add(name);

@@ -1,4 +1,5 @@
 import 'next-test-api-route-handler';
+import { parse as parseCookieHeader } from 'cookie';
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { planSessionCookieWrites, type CookieWrite } from '@/lib/session/cookie-writes';
 import { settleSessionHeaders, markSessionChanged, writeSessionCookies } from '@/lib/session/next-adapter';
@@ -108,6 +109,25 @@ describe('writeSessionCookies', () => {
     );
 
     expect(jar.toObject()).toEqual({ [SESSION_COOKIE]: 'new-token' });
+  });
+
+  it('shows the writes to the rest of the request: in req.cookies and in the Cookie header, encoded, other cookies as sent', async () => {
+    const jar = new TestCookieJar().set('theme', 'dark').set(`${SESSION_COOKIE}.0`, 'old-a').set(`${SESSION_COOKIE}.1`, 'old-b');
+    let seen = { cookies: {} as Partial<Record<string, string>>, header: '' };
+
+    await callHandler(
+      async (req, res) => {
+        const sessionCookieNames = Object.keys(req.cookies).filter((name) => name.startsWith(SESSION_COOKIE));
+        await writeSessionCookies(req, res, writesFor('new token; 100%', sessionCookieNames));
+        seen = { cookies: { ...req.cookies }, header: req.headers.cookie ?? '' };
+        res.status(200).end();
+      },
+      { jar },
+    );
+
+    expect(seen.cookies).toEqual({ theme: 'dark', [SESSION_COOKIE]: 'new token; 100%' });
+    expect(parseCookieHeader(seen.header)).toEqual(seen.cookies);
+    expect(seen.header.startsWith('theme=dark; ')).toBe(true);
   });
 });
 

@@ -13,6 +13,12 @@ function nameOf(pair: string): string {
   return (equals === -1 ? pair : pair.slice(0, equals)).trim();
 }
 
+/** A Set-Cookie line's `name=value`, its value encoded as the line has it. */
+function firstPairOf(line: string): string {
+  const end = line.indexOf(';');
+  return end === -1 ? line : line.slice(0, end);
+}
+
 function setCookieHeaders(res: NextApiResponse): string[] {
   const existing = res.getHeader('Set-Cookie');
   return Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
@@ -25,22 +31,24 @@ function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): 
 }
 
 /**
- * The request as the rest of this request should see it after the writes (a
- * `getServerSession` reads `req.cookies`, `getToken` the Cookie header): written values in,
- * expired ones out. The header's other pairs are kept as the browser sent them; written
- * values go in encoded, as `cookie`'s parse decodes them.
+ * The request as the rest of this request should see it after the writes (`getServerSession`
+ * and `getToken` read `req.cookies`; code that parses or forwards the Cookie header reads
+ * that): written values in, expired ones out. The header's other pairs are kept as the browser sent them; a written
+ * value goes in as its Set-Cookie line's own pair (encoded, as `cookie`'s parse decodes it).
  */
-function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[]): void {
+function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[], lines: readonly string[], names: ReadonlySet<string>): void {
   for (const { name, value } of writes) {
     if (value === '') delete req.cookies[name];
     else req.cookies[name] = value;
   }
   const header = req.headers.cookie;
   if (!header) return;
-  const names = new Set(writes.map((write) => write.name));
-  const kept = header.split(';').filter((pair) => pair.trim() !== '' && !names.has(nameOf(pair)));
-  const written = writes.filter((write) => write.value !== '').map((write) => `${write.name}=${encodeURIComponent(write.value)}`);
-  req.headers.cookie = [...kept.map((pair) => pair.trim()), ...written].join('; ');
+  const kept = header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== '' && !names.has(nameOf(pair)));
+  const written = lines.filter((_, index) => writes[index]?.value !== '').map(firstPairOf);
+  req.headers.cookie = [...kept, ...written].join('; ');
 }
 
 /**
@@ -54,8 +62,9 @@ export async function writeSessionCookies(req: NextApiRequest, res: NextApiRespo
   if (writes.length === 0) return;
   const names = new Set(writes.map((write) => write.name));
   const kept = setCookieHeaders(res).filter((header) => !names.has(nameOf(header)));
-  res.setHeader('Set-Cookie', [...kept, ...writes.map(toSetCookieLine)]);
-  reflectInRequest(req, writes);
+  const lines = writes.map(toSetCookieLine);
+  res.setHeader('Set-Cookie', [...kept, ...lines]);
+  reflectInRequest(req, writes, lines, names);
 }
 
 /** The browser's copy of the session is stale; the answer is per user. */
@@ -67,9 +76,9 @@ export function markSessionChanged(res: NextApiResponse): void {
 /** Keeps the last Set-Cookie of each session-cookie name: the one a browser would keep. */
 function keepLastSessionCookies(res: NextApiResponse, cookieName: string): void {
   const headers = setCookieHeaders(res);
-  const last = new Map<string, number>();
-  headers.forEach((header, index) => last.set(nameOf(header), index));
-  const kept = headers.filter((header, index) => !nameOf(header).startsWith(cookieName) || last.get(nameOf(header)) === index);
+  const named = headers.map((header) => ({ header, name: nameOf(header) }));
+  const last = new Map(named.map(({ name }, index) => [name, index]));
+  const kept = named.filter(({ name }, index) => !name.startsWith(cookieName) || last.get(name) === index).map(({ header }) => header);
   if (kept.length < headers.length) res.setHeader('Set-Cookie', kept);
 }
 
