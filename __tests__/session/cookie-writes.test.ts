@@ -1,5 +1,5 @@
 import { CHUNK_SIZE_CHARS } from '@/lib/session/chunks';
-import { type CookieWrite, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
+import { type CookieWrite, MAX_STRAY_EXPIRIES, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
 import { defaultSessionCookie, resolveSessionCookie, type SessionCookie } from '@/lib/session/session-cookie';
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -214,5 +214,40 @@ describe('planSessionCookieClears', () => {
 
   it('plans nothing when no name is listed', () => {
     expect(planSessionCookieClears({ cookie: PLAIN, names: [] })).toEqual([]);
+  });
+});
+
+describe('stray names: what they can cost one answer', () => {
+  const strays = (count: number, prefix = 'x') => Array.from({ length: count }, (_, index) => `${NAME}-${prefix}${index}`);
+
+  it(`expires at most ${MAX_STRAY_EXPIRIES} stray names per answer, the first the request carried`, () => {
+    const carried = strays(450);
+
+    const writes = planWrites({ token: 'short', requestCookieNames: [NAME, ...carried] });
+
+    expect(MAX_STRAY_EXPIRIES).toBeLessThanOrEqual(16);
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, ...carried.slice(0, MAX_STRAY_EXPIRIES)]);
+  });
+
+  it('expires the rest on later answers: a browser that applies each answer is rid of every stray', () => {
+    let carried = [NAME, ...strays(30)];
+    for (let answer = 0; answer < 10 && carried.length > 1; answer += 1) {
+      const expired = new Set(expiredNames(planWrites({ token: 'short', requestCookieNames: carried })));
+      carried = carried.filter((name) => !expired.has(name));
+    }
+
+    expect(carried).toEqual([NAME]);
+  });
+
+  it(`bounds a session end the same way (${MAX_STRAY_EXPIRIES} strays besides the budget's names)`, () => {
+    const clears = planSessionEnd({ cookie: PLAIN, requestCookieNames: strays(100), maxChunks: MAX_CHUNKS });
+
+    expect(clears).toHaveLength(1 + MAX_CHUNKS + MAX_STRAY_EXPIRIES);
+  });
+
+  it('counts a name the request carried twice once', () => {
+    const writes = planWrites({ token: 'short', requestCookieNames: [`${NAME}-a`, `${NAME}-a`, `${NAME}-b`] });
+
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}-a`, `${NAME}-b`]);
   });
 });

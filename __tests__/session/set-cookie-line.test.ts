@@ -1,7 +1,7 @@
 import { serialize } from 'cookie';
 import { type CookieWrite, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
 import { defaultSessionCookie } from '@/lib/session/session-cookie';
-import { toSetCookieLine } from '@/lib/session/set-cookie-line';
+import { countMemoisedLines, MAX_MEMOISED_LINES, toSetCookieLine } from '@/lib/session/set-cookie-line';
 
 const NOW = Date.UTC(2030, 0, 1, 12);
 const TOKEN = `eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..${'x'.repeat(40)}.${'y'.repeat(900)}.${'z'.repeat(22)}`;
@@ -71,5 +71,19 @@ describe('toSetCookieLine', () => {
     const [write] = issue(NOW);
 
     expect(() => toSetCookieLine({ ...write!, name: 'bad name' })).toThrow(TypeError);
+  });
+
+  it('memoises a bounded number of expiry lines however many fresh stray names it expires', () => {
+    const cookie = defaultSessionCookie(true);
+    let options: CookieWrite['options'] | undefined;
+    for (let request = 0; request < 2_000; request += 1) {
+      const stray = `${cookie.name}-${request}-${'s'.repeat(200)}`;
+      const writes = planSessionEnd({ cookie, requestCookieNames: [stray], maxChunks: 3 });
+      expect(writes.map(toSetCookieLine)).toEqual(writes.map(serialized));
+      options = writes[0]!.options;
+    }
+
+    expect(countMemoisedLines(options!)).toBeLessThanOrEqual(MAX_MEMOISED_LINES);
+    expect(countMemoisedLines(options!)).toBeGreaterThanOrEqual(4); // the budget's own names stay memoised
   });
 });

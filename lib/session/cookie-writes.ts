@@ -11,7 +11,7 @@ export interface CookieWrite {
 /**
  * The cookies that store `token`, plus an expiry for every other name the session could be
  * stored under: `<name>` or `.0` ... `.N` up to the chunk budget, whether or not this request
- * carried them, and the request's stray `<name>*` cookies. Two responses to requests sent
+ * carried them, and the request's stray `<name>*` cookies (a few per answer). Two responses to requests sent
  * with the same cookie (one chunked, one not) then cannot leave a mix in the browser, which
  * next-auth would join into garbage and sign the user out.
  */
@@ -73,8 +73,25 @@ function variantsOf(name: string, chunkCount: number): readonly string[] {
   return variants;
 }
 
+/**
+ * How many of the request's other `<name>*` cookies one answer expires. A client chooses
+ * how many it sends (hundreds of short names fit in a Cookie header), and each costs the
+ * answer a Set-Cookie line; the rest go on later answers, once the browser has dropped these.
+ */
+export const MAX_STRAY_EXPIRIES = 8;
+
+/** The request's names that are not among `variants`, each once, at most MAX_STRAY_EXPIRIES. */
+function pickStrays(variants: readonly string[], requestCookieNames: readonly string[]): string[] {
+  const strays: string[] = [];
+  for (const requestName of requestCookieNames) {
+    if (strays.length === MAX_STRAY_EXPIRIES) break;
+    if (!variants.includes(requestName) && !strays.includes(requestName)) strays.push(requestName);
+  }
+  return strays;
+}
+
 function listEveryVariant(name: string, chunkCount: number, requestCookieNames: readonly string[]): readonly string[] {
   const variants = variantsOf(name, chunkCount);
-  const strays = requestCookieNames.filter((requestName, index) => !variants.includes(requestName) && requestCookieNames.indexOf(requestName) === index);
+  const strays = pickStrays(variants, requestCookieNames);
   return strays.length === 0 ? variants : [...variants, ...strays];
 }

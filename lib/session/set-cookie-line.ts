@@ -18,15 +18,29 @@ function serializeEmpty(name: string, options: Options): string {
   return serialize(name, '', { path: '/', ...options });
 }
 
+/**
+ * How many expiry lines are memoised per options object. The names worth it are the fixed
+ * ones (`<name>`, `.0` ... `.N` of the budget), which every plan lists first; past the bound
+ * a line is serialised each time, so stray names a client makes up cost no memory.
+ */
+export const MAX_MEMOISED_LINES = 16;
+
 /** By options object (cookie-writes.ts shares one per cookie's expiries), then by name. */
 const linesByOptions = new WeakMap<Options, Map<string, string>>();
 
 function emptyLine(name: string, options: Options): string {
   let lines = linesByOptions.get(options);
   if (!lines) linesByOptions.set(options, (lines = new Map()));
-  let line = lines.get(name);
-  if (line === undefined) lines.set(name, (line = serializeEmpty(name, options)));
+  const memoised = lines.get(name);
+  if (memoised !== undefined) return memoised;
+  const line = serializeEmpty(name, options);
+  if (lines.size < MAX_MEMOISED_LINES) lines.set(name, line);
   return line;
+}
+
+/** How many expiry lines are memoised for these options (tests check the bound). */
+export function countMemoisedLines(options: Options): number {
+  return linesByOptions.get(options)?.size ?? 0;
 }
 
 /** The last template made for a value's attributes: `Expires` is written to the second, so writes within one second share it. */
