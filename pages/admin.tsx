@@ -1,7 +1,7 @@
 import type { GetServerSideProps } from 'next';
 import { getServerSession } from 'next-auth/next';
 import { AdminUsers } from '@/components/AdminUsers';
-import { getAuthOptions } from '@/lib/auth';
+import { getAuthOptions, getSessions } from '@/lib/auth';
 
 interface Props {
   forbidden: boolean;
@@ -11,6 +11,7 @@ interface Props {
 export const getServerSideProps: GetServerSideProps<Props> = async ({ req, res }) => {
   // getServerSession runs the jwt callback, which compares the token with the store:
   // the role checked here is the current one, not the one at sign-in.
+  getSessions().guard(req, res); // getServerSession re-writes the session cookie
   const session = await getServerSession(req, res, getAuthOptions());
   if (!session) return { redirect: { destination: '/signin?callbackUrl=/admin', permanent: false } };
   if (session.user.role !== 'admin') {

@@ -26,6 +26,10 @@ export interface AppUnderContract {
   prepareBoundary(url: string, jar: TestCookieJar): Promise<void>;
   grow(url: string, jar: TestCookieJar): Promise<Response>;
   shrink(url: string, jar: TestCookieJar): Promise<Response>;
+  /** The fields of a credentials sign-in that succeeds. */
+  signInFields(): Record<string, string>;
+  /** A path whose answer comes from `getServerSession` (an API route, or a page's getServerSideProps). */
+  serverSessionPath: string;
 }
 
 export type SessionBody = { user?: Record<string, unknown>; expires?: string; [key: string]: unknown };
@@ -66,6 +70,8 @@ export const mainApp: AppUnderContract = {
   },
   grow: (url, jar) => send(`${url}/api/cart`, jar, 'POST', { productId: mainAppBoundary.get(url), quantity: 1 }),
   shrink: (url, jar) => send(`${url}/api/cart/${mainAppBoundary.get(url)}`, jar, 'DELETE'),
+  signInFields: () => ({ email: 'alice@example.com', password: 'alice-password' }),
+  serverSessionPath: '/admin', // getServerSideProps: a member gets the 403 page, with the session re-written
 };
 const mainAppBoundary = new Map<string, number>();
 
@@ -85,6 +91,8 @@ export const stockApp: AppUnderContract = {
   prepareBoundary: async () => undefined, // the note's size decides
   grow: (url, jar) => refresh(url, jar, { note: 'n'.repeat(3000) }), // two chunks once encrypted
   shrink: (url, jar) => refresh(url, jar, { note: 'short' }),
+  signInFields: () => ({ username: `u${randomBytes(4).toString('hex')}`, password: 'stock-password' }),
+  serverSessionPath: '/api/note',
 };
 
 /** Awaits a response and carries its Set-Cookie into `jar`, as a browser would. */
@@ -93,3 +101,25 @@ export async function applyTo(jar: TestCookieJar, pending: Promise<Response>): P
   jar.apply(response);
   return response;
 }
+
+/** next-auth's CSRF token for a jar (the jar takes the CSRF cookie). */
+async function csrfTokenOf(url: string, jar: TestCookieJar): Promise<string> {
+  const response = await applyTo(jar, send(`${url}/api/auth/csrf`, jar, 'GET'));
+  return ((await response.json()) as { csrfToken: string }).csrfToken;
+}
+
+/** Each of next-auth's own session writers, answering from the cookies `jar` holds. */
+export const nextAuthWriters: Record<string, (app: AppUnderContract, url: string, jar: TestCookieJar) => Promise<Response>> = {
+  'GET /api/auth/session': (_app, url, jar) => send(`${url}/api/auth/session`, jar, 'GET'),
+  'POST /api/auth/session (update)': async (_app, url, jar) => send(`${url}/api/auth/session`, jar, 'POST', { csrfToken: await csrfTokenOf(url, jar), data: {} }),
+  'the sign-in callback': async (app, url, jar) => {
+    const body = new URLSearchParams({ ...app.signInFields(), csrfToken: await csrfTokenOf(url, jar), json: 'true' });
+    return fetch(`${url}/api/auth/callback/credentials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header() },
+      body,
+      redirect: 'manual',
+    });
+  },
+  'getServerSession': (app, url, jar) => fetch(`${url}${app.serverSessionPath}`, { headers: { cookie: jar.header() }, redirect: 'manual' }),
+};

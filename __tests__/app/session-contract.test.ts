@@ -1,7 +1,7 @@
 import { getToken } from 'next-auth/jwt';
 import { type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
 import { type TestCookieJar } from '@/lib/session/testing';
-import { type AppUnderContract, applyTo, mainApp, type Mode, refresh, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
+import { type AppUnderContract, applyTo, mainApp, type Mode, nextAuthWriters, refresh, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
 
 /**
  * One contract, two apps: this repository's app and the adoption fixture (a stock next-auth
@@ -141,6 +141,34 @@ describe.each(cases)('session contract: %s, %s mode', (_name, mode, app) => {
       expect(['whole', 'chunks']).toContain(layoutOf(sent));
       expect(await readWithNextAuth(sent)).not.toBeNull();
       expect((await nextAuthSession(sent)).user).toBeDefined();
+    });
+  });
+
+  // next-auth's own writers expire only the names their request carried; the app guards them
+  // (withSessionCookieGuard / sessions.guard), so an answer computed from the old layout that
+  // lands after the toolkit changed it cannot leave both layouts in the browser.
+  describe.each(Object.keys(nextAuthWriters))("next-auth's %s racing a toolkit write", (writer) => {
+    it.each([
+      ['growing', false],
+      ['shrinking', true],
+    ])('leaves a session next-auth reads after a %s write, in both arrival orders', async (_direction, startChunked) => {
+      const jar = await app.signIn(server.url);
+      await app.prepareBoundary(server.url, jar);
+      if (startChunked) await applyTo(jar, app.grow(server.url, jar));
+      const sent = jar.clone();
+
+      // next-auth answers first, from the old cookies; then the toolkit changes the layout.
+      const fromNextAuth = await nextAuthWriters[writer]!(app, server.url, sent.clone());
+      const fromToolkit = await (startChunked ? app.shrink(server.url, sent.clone()) : app.grow(server.url, sent.clone()));
+      expect(writtenNames(setCookiesOf(fromNextAuth.headers))).not.toEqual([]);
+
+      for (const arrived of [[fromToolkit, fromNextAuth], [fromNextAuth, fromToolkit]]) {
+        const browser = sent.clone();
+        for (const response of arrived) browser.apply(response);
+        expect(['whole', 'chunks']).toContain(layoutOf(browser));
+        expect(await readWithNextAuth(browser)).not.toBeNull();
+        expect((await nextAuthSession(browser)).user).toBeDefined();
+      }
     });
   });
 });

@@ -1,5 +1,5 @@
 import { CHUNK_SIZE_CHARS } from '@/lib/session/chunks';
-import { type CookieWrite, MAX_STRAY_EXPIRIES, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
+import { type CookieWrite, MAX_STRAY_EXPIRIES, planGuardExpiries, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
 import { defaultSessionCookie, resolveSessionCookie, type SessionCookie } from '@/lib/session/session-cookie';
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -249,5 +249,39 @@ describe('stray names: what they can cost one answer', () => {
     const writes = planWrites({ token: 'short', requestCookieNames: [`${NAME}-a`, `${NAME}-a`, `${NAME}-b`] });
 
     expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, `${NAME}-a`, `${NAME}-b`]);
+  });
+});
+
+describe('planGuardExpiries (an answer next-auth wrote)', () => {
+  const issued = (name: string) => ({ name, issued: true });
+  const expired = (name: string) => ({ name, issued: false });
+  const plan = (answered: { name: string; issued: boolean }[], requestCookieNames: string[] = []) =>
+    planGuardExpiries({ cookie: PLAIN, answered, requestCookieNames, maxChunks: MAX_CHUNKS });
+
+  it('plans nothing for an answer that issues no session', () => {
+    expect(plan([])).toEqual([]);
+    expect(plan([expired(NAME), expired(`${NAME}.0`)])).toEqual([]);
+  });
+
+  it('expires every chunk name of the budget when the answer issues the bare name', () => {
+    expect(expiredNames(plan([issued(NAME)]))).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+  });
+
+  it('expires the bare name and the unused chunk names when the answer issues chunks', () => {
+    expect(expiredNames(plan([issued(`${NAME}.0`), issued(`${NAME}.1`)]))).toEqual([NAME, `${NAME}.2`]);
+  });
+
+  it('leaves alone a name the answer already has a line for, and adds the request strays (bounded)', () => {
+    const strays = Array.from({ length: 20 }, (_, index) => `${NAME}-${index}`);
+
+    const planned = expiredNames(plan([issued(NAME), expired(`${NAME}.0`)], strays));
+
+    expect(planned).toEqual([`${NAME}.1`, `${NAME}.2`, ...strays.slice(0, MAX_STRAY_EXPIRIES)]);
+  });
+
+  it('covers chunk names beyond the budget up to the highest one issued', () => {
+    const answered = [0, 1, 2, 3, 4].map((index) => issued(`${NAME}.${index}`));
+
+    expect(expiredNames(plan(answered))).toEqual([NAME]);
   });
 });

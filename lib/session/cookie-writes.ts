@@ -38,6 +38,41 @@ export function planSessionEnd(input: { cookie: SessionCookie; requestCookieName
   return planSessionCookieClears({ cookie: input.cookie, names });
 }
 
+/** One session-cookie Set-Cookie of an answer, as the guard sees it. */
+export interface AnsweredCookie {
+  name: string;
+  /** It carries a value (a session or a chunk of one), rather than expiring the name. */
+  issued: boolean;
+}
+
+/** The chunk index of `<name>.<n>`, or -1 for the bare name or a stray. */
+function chunkIndexOf(cookieName: string, name: string): number {
+  const suffix = name.slice(cookieName.length);
+  return /^\.\d+$/.test(suffix) ? Number(suffix.slice(1)) : -1;
+}
+
+/**
+ * What an answer written by someone else (next-auth's handler, `getServerSession`) lacks to be
+ * safe: when it issues the session, an expiry for every other name the session could be
+ * stored under, as the toolkit's own writes have. next-auth expires only the names its request
+ * carried, so an answer computed before another write changed the layout would otherwise leave
+ * `<name>` beside `<name>.0` in the browser. An answer that issues nothing gets nothing.
+ */
+export function planGuardExpiries(input: {
+  cookie: SessionCookie;
+  answered: readonly AnsweredCookie[];
+  requestCookieNames: readonly string[];
+  maxChunks: number;
+}): CookieWrite[] {
+  const { cookie, answered } = input;
+  const issued = answered.filter((written) => written.issued);
+  if (issued.length === 0) return [];
+  const highestChunk = Math.max(...issued.map((written) => chunkIndexOf(cookie.name, written.name)));
+  const every = listEveryVariant(cookie.name, Math.max(input.maxChunks, highestChunk + 1), input.requestCookieNames);
+  const missing = every.filter((name) => !answered.some((written) => written.name === name));
+  return planSessionCookieClears({ cookie, names: missing });
+}
+
 /**
  * The options of an expiry, one frozen object per session cookie: the same on every write,
  * so its Set-Cookie lines are serialised once (set-cookie-line.ts memoises by this object).

@@ -4,6 +4,8 @@
  *
  * - `createSessionUpdater(authOptions, options?)` -> `forRequest(req, res)`: read, update
  *   (`callbacks.jwt` with trigger "update", exactly as next-auth calls it), reissue, end.
+ * - `withSessionCookieGuard(authOptions, handler)` / `sessions.guard(req, res)`: next-auth's own
+ *   writes (its handler, `getServerSession`) expire every other cookie variant too.
  * - `tolerateStoreOutages(jwt, isOutage)`: next-auth keeps sessions through a store
  *   outage; the toolkit answers `unavailable` instead of pretending an update happened.
  * - `createSessionJwt({ secret, previousSecrets })`: optional `authOptions.jwt` with a cached
@@ -11,6 +13,7 @@
  * - Lower level, framework-free: the codec, chunking and cookie planning.
  */
 export { createSessionUpdater, type RequestSession, type SessionUpdater } from './session-updater';
+export { withSessionCookieGuard, type GuardedRequest } from './cookie-guard';
 export type { SessionUpdate } from './update-session';
 export type { PatchCheck, PatchIssue, SessionUpdaterOptions } from './settings';
 export type { CurrentSession } from './read-session';
@@ -23,4 +26,4 @@ export { REVALIDATE_HEADER } from './revalidate-header';
 export { createSessionCodec, CodecConfigError, type SessionCodec, type DecodedToken } from './codec';
 export { CHUNK_SIZE_CHARS, MAX_CHUNKS, joinChunks, splitIntoChunks, type CookieMap } from './chunks';
 export { DEFAULT_SESSION_COOKIE_NAME, defaultSessionCookie, type SessionCookie, type SessionCookieOptions } from './session-cookie';
-export { planSessionCookieWrites, planSessionEnd, type CookieWrite } from './cookie-writes';
+export { planGuardExpiries, planSessionCookieWrites, planSessionEnd, type AnsweredCookie, type CookieWrite } from './cookie-writes';

@@ -1,6 +1,7 @@
+import type { ServerResponse } from 'node:http';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import onHeaders from 'on-headers';
-import type { CookieWrite } from './cookie-writes';
+import type { AnsweredCookie, CookieWrite } from './cookie-writes';
 import { REVALIDATE_HEADER } from './revalidate-header';
 import { toSetCookieLine } from './set-cookie-line';
 
@@ -19,12 +20,12 @@ function firstPairOf(line: string): string {
   return end === -1 ? line : line.slice(0, end);
 }
 
-function setCookieHeaders(res: NextApiResponse): string[] {
+function setCookieHeaders(res: ServerResponse): string[] {
   const existing = res.getHeader('Set-Cookie');
   return Array.isArray(existing) ? existing : existing ? [String(existing)] : [];
 }
 
-function keepSetCookies(res: NextApiResponse, keep: (name: string) => boolean): void {
+function keepSetCookies(res: ServerResponse, keep: (name: string) => boolean): void {
   const kept = setCookieHeaders(res).filter((header) => keep(nameOf(header)));
   if (kept.length > 0) res.setHeader('Set-Cookie', kept);
   else res.removeHeader('Set-Cookie');
@@ -74,7 +75,7 @@ export function markSessionChanged(res: NextApiResponse): void {
 }
 
 /** Keeps the last Set-Cookie of each session-cookie name: the one a browser would keep. */
-function keepLastSessionCookies(res: NextApiResponse, cookieName: string): void {
+function keepLastSessionCookies(res: ServerResponse, cookieName: string): void {
   const headers = setCookieHeaders(res);
   const named = headers.map((header) => ({ header, name: nameOf(header) }));
   const last = new Map(named.map(({ name }, index) => [name, index]));
@@ -100,5 +101,26 @@ export function settleSessionHeaders(res: NextApiResponse, cookieName: string, i
     } else {
       keepLastSessionCookies(this, cookieName);
     }
+  });
+}
+
+/** The answer's session-cookie lines: which names it writes a value to, which it expires. */
+function readAnsweredCookies(res: ServerResponse, cookieName: string): AnsweredCookie[] {
+  return setCookieHeaders(res)
+    .map((line) => ({ name: nameOf(line), pair: firstPairOf(line) }))
+    .filter(({ name }) => name.startsWith(cookieName))
+    .map(({ name, pair }) => ({ name, issued: pair.slice(pair.indexOf('=') + 1).trim() !== '' }));
+}
+
+/**
+ * Whoever writes the answer (next-auth's handler, `getServerSession`, a page), as its headers
+ * go out: one Set-Cookie per session-cookie name, plus the expiries `planMissing` adds for
+ * what the answer writes.
+ */
+export function guardSessionAnswer(res: ServerResponse, cookieName: string, planMissing: (answered: readonly AnsweredCookie[]) => CookieWrite[]): void {
+  onHeaders(res, function guard(this: ServerResponse) {
+    keepLastSessionCookies(this, cookieName);
+    const missing = planMissing(readAnsweredCookies(this, cookieName));
+    if (missing.length > 0) this.setHeader('Set-Cookie', [...setCookieHeaders(this), ...missing.map(toSetCookieLine)]);
   });
 }

@@ -1,6 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { findSessionCookieNames } from './chunks';
+import { guardResponseCookies, type GuardedRequest } from './cookie-guard';
 import { planSessionEnd, type CookieWrite } from './cookie-writes';
 import { markSessionChanged, settleSessionHeaders, writeSessionCookies } from './next-adapter';
 import { readSessionToken, type CurrentSession } from './read-session';
@@ -25,6 +27,16 @@ export interface RequestSession {
 
 export interface SessionUpdater {
   forRequest(req: NextApiRequest, res: NextApiResponse): RequestSession;
+  /**
+   * Guards a response that next-auth may write the session to (a route or `getServerSideProps`
+   * that calls `getServerSession`): when it writes the session cookie, it also expires the
+   * cookie's other variants. Call it before `getServerSession`.
+   * @example
+   * export const getServerSideProps = async ({ req, res }) => {
+   *   sessions.guard(req, res);
+   *   const session = await getServerSession(req, res, authOptions);
+   */
+  guard(req: GuardedRequest, res: ServerResponse): void;
 }
 
 /**
@@ -39,11 +51,10 @@ export interface SessionUpdater {
  */
 export function createSessionUpdater(authOptions: NextAuthOptions, options: SessionUpdaterOptions = {}): SessionUpdater {
   let settings: SessionSettings | undefined;
+  const resolve = () => (settings ??= resolveSessionSettings(authOptions, options));
   return {
-    forRequest(req, res) {
-      settings ??= resolveSessionSettings(authOptions, options);
-      return openRequestSession(settings, req, res);
-    },
+    forRequest: (req, res) => openRequestSession(resolve(), req, res),
+    guard: (req, res) => guardResponseCookies(resolve(), req, res),
   };
 }
 

@@ -1,14 +1,20 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import NextAuth from 'next-auth';
 import { setApiHeaders } from '@/lib/api';
-import { getAuthOptions } from '@/lib/auth';
+import { getAuthOptions, getSessions } from '@/lib/auth';
 import { getSignInThrottle } from '@/lib/auth/app-sign-in-throttle';
 import { dropUnusableCallbackUrls } from '@/lib/auth/callback-url';
 import { throttleSignIn } from '@/lib/auth/throttle-sign-in';
 import { getEnv } from '@/lib/env';
 
-/** next-auth's three-argument form reads the options per request: building the route needs no environment. */
-const nextAuthHandler: NextApiHandler = (req, res) => NextAuth(req, res, getAuthOptions());
+/**
+ * next-auth's three-argument form reads the options per request: building the route needs no
+ * environment. Guarded: an answer that writes the session cookie expires its other variants.
+ */
+const nextAuthHandler: NextApiHandler = (req, res) => {
+  getSessions().guard(req, res);
+  return NextAuth(req, res, getAuthOptions());
+};
 
 let throttledSignIn: NextApiHandler | undefined;
 
