@@ -1,6 +1,6 @@
-import { useRouter } from 'next/router';
 import { type FormEvent, useState } from 'react';
 import { type CredentialsResult, submitCredentials } from '@/lib/auth/submit-credentials';
+import { loadPage } from '@/lib/http/load-page';
 import { safeCallbackUrl } from '@/lib/http/safe-callback-url';
 
 const GENERIC_FAILURE = 'Wrong email or password.';
@@ -13,14 +13,16 @@ function messageFor(result: Exclude<CredentialsResult, { status: 'signed-in' }>)
 }
 
 export default function SignIn() {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const target = safeCallbackUrl(router.query.callbackUrl, window.location.origin);
+    // The address bar, not router.query: a statically optimized page gets its query only
+    // after hydration, and a quick submit before that would lose the way back.
+    const callbackUrl = new URLSearchParams(window.location.search).get('callbackUrl');
+    const target = safeCallbackUrl(callbackUrl, window.location.origin);
     setPending(true);
     setError(null);
     const result = await submitCredentials({
@@ -33,9 +35,9 @@ export default function SignIn() {
       setError(messageFor(result));
       return;
     }
-    // A full load, as next-auth's own signIn() redirect does: this tab's SessionProvider
-    // then starts from the new session (no public API refreshes it from outside signIn()).
-    window.location.assign(target);
+    // A full load: this tab's SessionProvider then starts from the new session (no public
+    // API refreshes it from outside signIn()).
+    loadPage(target);
   }
 
   return (

@@ -228,4 +228,35 @@ describeWithBrowser('in a real browser', () => {
       await screenshot(page, '8-large-cart-shrunk');
     });
   }, 120_000);
+
+  it('9. signing in from a callbackUrl whose path parses to "//evil.example" ends on the app, never on the other host', async () => {
+    const user = await newUser('Callie');
+    const appOrigin = new URL(app.url).origin;
+    for (const [index, callbackUrl] of ['/.//evil.example', '/%2e//evil.example', '/./\\evil.example', '//evil.example'].entries()) {
+      const person = await browser();
+      await runScenario(`9-callback-url-${index}`, [person], async () => {
+        // The network is closed: another host's page is answered here, so a wrong navigation
+        // lands on a real URL and is recorded instead of ending on Chromium's error page.
+        const offSite: string[] = [];
+        await person.context.route(
+          (url) => url.origin !== appOrigin,
+          async (route) => {
+            if (route.request().isNavigationRequest()) offSite.push(route.request().url());
+            await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>off site</title>' });
+          },
+        );
+        const page = await person.newPage();
+        await page.goto(`${app.url}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+        await page.fill('#email', user.email);
+        await page.fill('#password', PASSWORD);
+
+        await page.click('button[type=submit]');
+
+        await page.waitForURL((url) => url.origin !== appOrigin || url.pathname !== '/signin', { timeout: 10_000 });
+        expect({ callbackUrl, origin: new URL(page.url()).origin, offSite }).toEqual({ callbackUrl, origin: appOrigin, offSite: [] });
+        expect(await sessionCookies(person)).not.toHaveLength(0);
+        await screenshot(page, `9-callback-url-${index}`);
+      });
+    }
+  }, 90_000);
 });

@@ -1,12 +1,16 @@
 import type { NextApiRequest } from 'next';
-import { sameOriginUrl } from '../http/safe-callback-url';
+import { navigationTarget, sameOriginUrl } from '../http/safe-callback-url';
 
 const CALLBACK_COOKIE = /^(__Secure-)?next-auth\.callback-url$/;
 
 /** As next-auth parses it (core/lib/assert.js): a path on the base URL, or an absolute URL; ours only. */
-function isUsable(value: unknown, baseUrl: string): boolean {
+function usableUrl(value: unknown, baseUrl: string): URL | null {
   const base = typeof value === 'string' && value.startsWith('/') ? baseUrl : undefined;
-  return sameOriginUrl(value, new URL(baseUrl).origin, base) !== null;
+  return sameOriginUrl(value, new URL(baseUrl).origin, base);
+}
+
+function isUsable(value: unknown, baseUrl: string): boolean {
+  return usableUrl(value, baseUrl) !== null;
 }
 
 /**
@@ -26,8 +30,11 @@ export function dropUnusableCallbackUrls(req: NextApiRequest, baseUrl: string): 
   }
 }
 
-/** next-auth's redirect callback, made total: same-site URLs pass, anything else goes home. */
+/**
+ * next-auth's redirect callback, made total: same-site URLs pass as full URLs (never a bare
+ * path such as "//evil.example"), anything else goes home.
+ */
 export function redirectWithinSite({ url, baseUrl }: { url: string; baseUrl: string }): string {
-  if (!isUsable(url, baseUrl)) return baseUrl;
-  return new URL(url, baseUrl).toString();
+  const target = usableUrl(url, baseUrl);
+  return target ? navigationTarget(target) : baseUrl;
 }
