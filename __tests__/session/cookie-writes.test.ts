@@ -245,6 +245,22 @@ describe('stray names: what they can cost one answer', () => {
     expect(clears).toHaveLength(1 + MAX_CHUNKS + MAX_STRAY_EXPIRIES);
   });
 
+  it('expires every chunk name the request carried (up to .99) besides the strays it picks', () => {
+    const chunks = Array.from({ length: 50 }, (_, index) => `${NAME}.${index}`);
+
+    const writes = planWrites({ token: 'short', requestCookieNames: [...chunks, ...strays(20)] });
+
+    expect(expiredNames(writes)).toEqual([...chunks, ...strays(MAX_STRAY_EXPIRIES)]);
+  });
+
+  it('counts a chunk-like name that is not one (.007, .100) as a stray', () => {
+    const odd = [`${NAME}.007`, `${NAME}.100`, ...strays(20)];
+
+    const writes = planWrites({ token: 'short', requestCookieNames: odd });
+
+    expect(expiredNames(writes)).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`, ...odd.slice(0, MAX_STRAY_EXPIRIES)]);
+  });
+
   it('counts a name the request carried twice once', () => {
     const writes = planWrites({ token: 'short', requestCookieNames: [`${NAME}-a`, `${NAME}-a`, `${NAME}-b`] });
 

@@ -109,24 +109,32 @@ function variantsOf(name: string, chunkCount: number): readonly string[] {
 }
 
 /**
- * How many of the request's other `<name>*` cookies one answer expires. A client chooses
- * how many it sends (hundreds of short names fit in a Cookie header), and each costs the
- * answer a Set-Cookie line; the rest go on later answers, once the browser has dropped these.
+ * How many of the request's other `<name>*` cookies one answer expires, chunk names aside. A
+ * client chooses how many it sends (hundreds of short names fit in a Cookie header), and each
+ * costs the answer a Set-Cookie line; the rest go on later answers, once the browser has
+ * dropped these.
  */
 export const MAX_STRAY_EXPIRIES = 8;
 
-/** The request's names that are not among `variants`, each once, at most MAX_STRAY_EXPIRIES. */
-function pickStrays(variants: readonly string[], requestCookieNames: readonly string[]): string[] {
+/** `<name>.0` ... `<name>.99`: chunk names of a larger budget, all expired when carried (at most 100 of them). */
+const CHUNK_SUFFIX = /^\.(?:0|[1-9]\d?)$/;
+
+/** The request's names that are not among `variants`, each once: every chunk name, at most MAX_STRAY_EXPIRIES others. */
+function pickStrays(name: string, variants: readonly string[], requestCookieNames: readonly string[]): string[] {
   const strays: string[] = [];
+  let others = 0;
   for (const requestName of requestCookieNames) {
-    if (strays.length === MAX_STRAY_EXPIRIES) break;
-    if (!variants.includes(requestName) && !strays.includes(requestName)) strays.push(requestName);
+    if (variants.includes(requestName) || strays.includes(requestName)) continue;
+    const isChunk = CHUNK_SUFFIX.test(requestName.slice(name.length));
+    if (!isChunk && others === MAX_STRAY_EXPIRIES) continue;
+    if (!isChunk) others += 1;
+    strays.push(requestName);
   }
   return strays;
 }
 
 function listEveryVariant(name: string, chunkCount: number, requestCookieNames: readonly string[]): readonly string[] {
   const variants = variantsOf(name, chunkCount);
-  const strays = pickStrays(variants, requestCookieNames);
+  const strays = pickStrays(name, variants, requestCookieNames);
   return strays.length === 0 ? variants : [...variants, ...strays];
 }
