@@ -93,8 +93,8 @@ describe('parseEnv', () => {
       expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).trustProxy).toBe(false);
     });
 
-    it('allows 10 consecutive sign-in failures per account and IP, and 100 per IP a day', () => {
-      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).signInLimits).toEqual({ maxFailures: 10, maxFailuresPerIpPerDay: 100 });
+    it('allows 10 consecutive sign-in failures per account and IP, 100 per IP a day and 100 per account a day', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).signInLimits).toEqual({ maxFailures: 10, maxFailuresPerIpPerDay: 100, maxFailuresPerAccountPerDay: 100 });
     });
   });
 
@@ -129,16 +129,23 @@ describe('parseEnv', () => {
       expect(parseEnv({ NEXTAUTH_SECRET: SECRET, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     });
 
-    it('takes the limits from SIGNIN_MAX_FAILURES and SIGNIN_MAX_FAILURES_PER_IP_PER_DAY', () => {
-      const env = parseEnv({ NEXTAUTH_SECRET: SECRET, SIGNIN_MAX_FAILURES: '3', SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: '40' });
+    it('takes the limits from SIGNIN_MAX_FAILURES, SIGNIN_MAX_FAILURES_PER_IP_PER_DAY and SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY', () => {
+      const env = parseEnv({
+        NEXTAUTH_SECRET: SECRET,
+        SIGNIN_MAX_FAILURES: '3',
+        SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: '40',
+        SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: '500',
+      });
 
-      expect(env.signInLimits).toEqual({ maxFailures: 3, maxFailuresPerIpPerDay: 40 });
+      expect(env.signInLimits).toEqual({ maxFailures: 3, maxFailuresPerIpPerDay: 40, maxFailuresPerAccountPerDay: 500 });
     });
 
     it.each([
       ['SIGNIN_MAX_FAILURES', '0'],
       ['SIGNIN_MAX_FAILURES', 'ten'],
       ['SIGNIN_MAX_FAILURES_PER_IP_PER_DAY', '-1'],
+      ['SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY', '0'],
+      ['SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY', '1.5'],
       ['TRUST_PROXY', 'yes'],
     ])('refuses %s=%s, naming it', (name, value) => {
       const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, [name]: value });

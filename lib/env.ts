@@ -57,6 +57,7 @@ const envSchema = z.object({
   TRUST_PROXY: booleanFlag,
   SIGNIN_MAX_FAILURES: countLimit(10),
   SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: countLimit(100),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: countLimit(100),
 });
 
 export type Env = {
@@ -85,6 +86,8 @@ export type Env = {
     maxFailures: number;
     /** Failed sign-ins per client IP a day, across all accounts. */
     maxFailuresPerIpPerDay: number;
+    /** Failed sign-ins per account a day, across all IPs except those it signed in from before. */
+    maxFailuresPerAccountPerDay: number;
   };
 };
 
@@ -147,7 +150,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     storeTimeoutMs: raw.STORE_TIMEOUT_MS,
     sqliteSynchronous: raw.SQLITE_SYNCHRONOUS,
     trustProxy: raw.TRUST_PROXY,
-    signInLimits: { maxFailures: raw.SIGNIN_MAX_FAILURES, maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY },
+    signInLimits: {
+      maxFailures: raw.SIGNIN_MAX_FAILURES,
+      maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY,
+      maxFailuresPerAccountPerDay: raw.SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY,
+    },
   };
 }
 

@@ -131,3 +131,56 @@ describe('readJsonBody: what the body says it is', () => {
     expect(answer).toMatchObject({ status: 200, body: {} });
   });
 });
+
+/** The same echo with room for a body far deeper than any route would read (the size limit is not what is tested). */
+const roomyEchoRoute = {
+  config: { api: { bodyParser: false } },
+  default: defineRoute({
+    POST: async (req: NextApiRequest, res: NextApiResponse) => {
+      res.status(200).json({ body: await readJsonBody(req, { maxBytes: 1024 * 1024 }) });
+    },
+  }),
+};
+
+async function postTo(route: typeof echoRoute, body: string): Promise<{ status: number; body: unknown }> {
+  let answer: { status: number; body: unknown } | undefined;
+  await testApiHandler({
+    pagesHandler: route as never,
+    test: async ({ fetch }) => {
+      const response = await fetch({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      answer = { status: response.status, body: (await response.json()) as unknown };
+    },
+  });
+  if (!answer) throw new Error('no answer');
+  return answer;
+}
+
+const nestedArrays = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+describe('readJsonBody: how deep a body may nest', () => {
+  it('answers 400 JSON with maxDepth for a body nested 33 levels deep', async () => {
+    const answer = await postTo(echoRoute, nestedArrays(33));
+
+    expect(answer).toEqual({ status: 400, body: { error: expect.any(String), maxDepth: 32 } });
+  });
+
+  it('reads a body nested 32 levels deep', async () => {
+    const answer = await postTo(echoRoute, `{"a":${nestedArrays(31)}}`);
+
+    expect(answer).toEqual({ status: 200, body: { body: { a: JSON.parse(nestedArrays(31)) } } });
+  });
+
+  it('answers 400 JSON to a body nested 100,000 levels deep instead of overflowing the stack', async () => {
+    const answer = await postTo(roomyEchoRoute, nestedArrays(100_000));
+
+    expect(answer).toEqual({ status: 400, body: { error: expect.any(String), maxDepth: 32 } });
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', async () => {
+    const text = JSON.stringify({ a: '[[[['.repeat(20), b: `\\"${'{'.repeat(40)}`, c: [[['\\']]] });
+
+    const answer = await postTo(echoRoute, text);
+
+    expect(answer).toEqual({ status: 200, body: { body: JSON.parse(text) } });
+  });
+});

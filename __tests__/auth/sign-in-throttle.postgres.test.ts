@@ -2,7 +2,7 @@ import 'next-test-api-route-handler';
 import pg from 'pg';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import type { RouteModule } from '../helpers/routes';
-import { ALICE } from '../helpers/sign-in';
+import { ADMIN, ALICE } from '../helpers/sign-in';
 import { attemptSignIn, failSignIns } from '../helpers/sign-in-attempt';
 
 /**
@@ -53,4 +53,25 @@ if (!serverUrl) console.info('Sign-in throttle on PostgreSQL (route level) skipp
       await client.end();
     }
   });
+
+  it(
+    'refuses an account from a fresh IP after 100 failures from 100 IPs, and still lets the owner in from an IP they used',
+    async () => {
+      const ownerIp = '192.0.2.78';
+      const home = await attemptSignIn(ADMIN.email, ADMIN.password, { route, ip: ownerIp });
+      const botnet: number[] = [];
+      for (let i = 0; i < 100; i++) botnet.push((await attemptSignIn(ADMIN.email, 'wrong-password', { route, ip: `198.18.0.${i + 1}` })).status);
+
+      const fresh = await attemptSignIn(ADMIN.email, 'wrong-password', { route, ip: '198.18.1.1' });
+      const owner = await attemptSignIn(ADMIN.email, ADMIN.password, { route, ip: ownerIp });
+
+      expect(home.status).toBe(200);
+      expect(botnet).toEqual(Array(100).fill(401));
+      expect(fresh.status).toBe(429);
+      expect(fresh.body).toEqual({ error: expect.stringMatching(/^Too many failed sign-ins for this account today/) });
+      expect(Number(fresh.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+      expect(owner.status).toBe(200);
+    },
+    120_000,
+  );
 });

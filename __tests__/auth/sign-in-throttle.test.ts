@@ -1,7 +1,9 @@
 // This file's limits, set before the app's modules load: a small per-IP budget keeps the
-// daily-limit test quick; the per-account limit is the default (10).
+// daily-limit test quick; the per-account+IP limit is the default (10), the per-account daily
+// ceiling too (100).
 process.env.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY = '20';
 delete process.env.SIGNIN_MAX_FAILURES;
+delete process.env.SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY;
 delete process.env.TRUST_PROXY;
 
 import 'next-test-api-route-handler';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import * as defaultRoute from '@/pages/api/auth/[...nextauth]';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import type { RouteModule } from '../helpers/routes';
-import { ALICE } from '../helpers/sign-in';
+import { ADMIN, ALICE } from '../helpers/sign-in';
 import { type AttemptOptions, attemptSignIn as attemptWith, failSignIns } from '../helpers/sign-in-attempt';
 
 /**
@@ -167,8 +169,61 @@ describe('sign-in throttling through next-auth', () => {
   });
 });
 
+/**
+ * Credential stuffing from a botnet: one failure per address, each address fresh, so no
+ * per-IP or per-account+IP count ever fills. Here the admin's account (its own in this file).
+ */
+describe('sign-in throttling: the per-account ceiling across all IPs', () => {
+  const ownerIp = '192.0.2.77';
+  const botnetIp = (i: number) => `198.18.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+  let botnet: number[];
+
+  beforeAll(async () => {
+    // The owner has signed in from home before the attack.
+    expect((await attemptSignIn(ADMIN.email, ADMIN.password, { ip: ownerIp })).status).toBe(200);
+    botnet = [];
+    for (let i = 0; i < 100; i++) botnet.push((await attemptSignIn(ADMIN.email, 'wrong-password', { ip: botnetIp(i) })).status);
+  }, 120_000);
+
+  it('lets 100 failures through, one from each of 100 IPs', () => {
+    expect(botnet).toEqual(Array(100).fill(401));
+  });
+
+  it('answers the 101st attempt, from a fresh IP, 429 with the account message and a Retry-After to the end of the day window', async () => {
+    const scrypt = jest.spyOn(crypto, 'scrypt');
+
+    const refused = await attemptSignIn(ADMIN.email, 'wrong-password', { ip: botnetIp(100) });
+
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({ error: expect.stringMatching(/^Too many failed sign-ins for this account today/) });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(24 * 3600);
+    expect(scrypt).not.toHaveBeenCalled();
+  });
+
+  it('refuses the right password from an IP the account never signed in from (the owner abroad waits for the window)', async () => {
+    const refused = await attemptSignIn(ADMIN.email, ADMIN.password, { ip: '203.0.113.200' });
+
+    expect(refused.status).toBe(429);
+    expect(refused.sessionCookie).toBeUndefined();
+  });
+
+  it('lets the owner sign in from an IP the account signed in from before', async () => {
+    const owner = await attemptSignIn(ADMIN.email, ADMIN.password, { ip: ownerIp });
+
+    expect(owner.status).toBe(200);
+    expect(owner.sessionCookie).toBeDefined();
+  });
+
+  it('leaves other accounts alone, from the same IPs', async () => {
+    const other = await attemptSignIn('someone-else@example.com', 'wrong-password', { ip: botnetIp(0) });
+
+    expect(other.status).toBe(401);
+  });
+});
+
 /** Library level: the same throttle over each store the app supports. */
-const LIMITS = { maxFailures: 3, maxFailuresPerIpPerDay: 100 };
+const LIMITS = { maxFailures: 3, maxFailuresPerIpPerDay: 100, maxFailuresPerAccountPerDay: 50 };
 const ATTEMPT = { email: 'alice@example.com', ip: '192.0.2.1' };
 
 const postgresUrl = testPostgresUrl();
@@ -255,6 +310,79 @@ describe.each(stores)('sign-in throttle on %s', (_, newDatabaseUrl) => {
     expect(blocks).toEqual([60, 120, 200, 200]);
     expect(afterSuccess).toEqual({ allowed: false, retryAfterSeconds: 60 });
     await store.close();
+  });
+
+  describe('the per-account ceiling (maxFailuresPerAccountPerDay)', () => {
+    const ceiling = { maxFailuresPerAccountPerDay: 5 };
+    const from = (ip: string) => ({ email: ATTEMPT.email, ip });
+    const DAY_SECONDS = 24 * 60 * 60;
+
+    async function failFromManyIps(throttle: Throttle, count: number) {
+      const decisions = [];
+      for (let i = 0; i < count; i++) decisions.push(await fail(throttle, from(`198.18.0.${i + 1}`)));
+      return decisions;
+    }
+
+    it('refuses the account from a fresh IP once it has failed maxFailuresPerAccountPerDay times from as many IPs', async () => {
+      const { store, throttle } = await openThrottle(await newDatabaseUrl(), ceiling);
+      const decisions = await failFromManyIps(throttle, 5);
+
+      const refused = await throttle.begin(from('198.18.1.1'));
+
+      expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, true, true]);
+      expect(refused).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number), limit: 'account-per-day' });
+      expect(refused.allowed || refused.retryAfterSeconds).toBeGreaterThan(DAY_SECONDS - 60);
+      await store.close();
+    });
+
+    it('counts the same account under any case and spacing, and no other account', async () => {
+      const { store, throttle } = await openThrottle(await newDatabaseUrl(), ceiling);
+      for (let i = 0; i < 5; i++) await fail(throttle, { email: i % 2 ? ' ALICE@example.com' : 'alice@EXAMPLE.com ', ip: `198.18.0.${i + 1}` });
+
+      expect((await throttle.begin(from('198.18.1.1'))).allowed).toBe(false);
+      expect((await throttle.begin({ email: 'bob@example.com', ip: '198.18.1.1' })).allowed).toBe(true);
+      await store.close();
+    });
+
+    it('does not count attempts that succeeded or were not checked', async () => {
+      const { store, throttle } = await openThrottle(await newDatabaseUrl(), ceiling);
+      for (let i = 0; i < 10; i++) {
+        const decision = await throttle.begin(from(`198.18.0.${i + 1}`));
+        if (decision.allowed) await throttle.settle(decision.ticket, i % 2 ? 'succeeded' : 'not-checked');
+      }
+
+      expect((await throttle.begin(from('198.18.1.1'))).allowed).toBe(true);
+      await store.close();
+    });
+
+    it('lets an IP the account has signed in from through, under its own account+IP limit', async () => {
+      const { store, throttle } = await openThrottle(await newDatabaseUrl(), ceiling);
+      const home = from('192.0.2.50');
+      const first = await throttle.begin(home);
+      if (first.allowed) await throttle.settle(first.ticket, 'succeeded');
+      await failFromManyIps(throttle, 6);
+
+      const homeDecisions = [await fail(throttle, home), await fail(throttle, home), await fail(throttle, home)];
+      const homeAfterThree = await throttle.begin(home);
+
+      expect(homeDecisions.map((decision) => decision.allowed)).toEqual([true, true, true]);
+      expect(homeAfterThree).toEqual({ allowed: false, retryAfterSeconds: 60 });
+      await store.close();
+    });
+
+    it('opens the account to fresh IPs again when the day window ends', async () => {
+      let now = Date.parse('2030-01-01T00:00:00Z');
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      const { store, throttle } = await openThrottle(await newDatabaseUrl(), ceiling);
+      await failFromManyIps(throttle, 6);
+      const refused = await throttle.begin(from('198.18.1.1'));
+
+      now += (refused.allowed ? 0 : refused.retryAfterSeconds) * 1000 + 1000;
+
+      expect(refused.allowed).toBe(false);
+      expect((await throttle.begin(from('198.18.1.1'))).allowed).toBe(true);
+      await store.close();
+    });
   });
 
   it('refunds an attempt that next-auth did not check (no failure counted)', async () => {

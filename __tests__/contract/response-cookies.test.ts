@@ -16,6 +16,9 @@ import { TEST_SECRET } from '../helpers/test-env';
  * unrelated cookie, or one that fails after issuing a session): other cookies kept,
  * `getServerSession` first as a stock route protects itself, and error answers.
  */
+// The fixture's route imports the toolkit from its own lib/session, which the app tests' build
+// step copies in (support/build-fixture.ts): here it is this repository's, copied or not.
+jest.mock('../fixtures/stock-app/lib/session', () => jest.requireActual('../../lib/session'), { virtual: true });
 // Loaded without a static import: the fixture type-checks under its own tsconfig and
 // next-auth types (its build does that), not under this app's augmented ones.
 const { authOptions: stockAuthOptions } = jest.requireActual<{ authOptions: NextAuthOptions }>('../fixtures/stock-app/pages/api/auth/[...nextauth]');

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../../lib/auth/password';
 import { CATALOG_SIZE, DEMO_USERS, demoProduct, seedDemoData } from '../../lib/db/seed';
-import { type KeyedWrites, MAX_LINE_QUANTITY, type NewUser, type Store, type UserRecord } from '../../lib/db/store';
+import type { StoreOptions } from '../../lib/db/create-store';
+import { IDEMPOTENCY_CLEANUP_EVERY_MS } from '../../lib/db/idempotency-cleanup';
+import { type KeyedWrites, MAX_LINE_QUANTITY, MAX_LIVE_IDEMPOTENCY_KEYS, type NewUser, type Store, type UserRecord } from '../../lib/db/store';
+import { waitFor } from '../helpers/wait-for';
 
 /**
  * The one suite both stores must pass (lucia's adapter-test does the same for its
@@ -18,9 +21,13 @@ import { type KeyedWrites, MAX_LINE_QUANTITY, type NewUser, type Store, type Use
 export interface BehindTheStore {
   writeRevokedBefore(userId: string, revokedBefore: number): Promise<void>;
   insertCartLine(userId: string, productId: number, quantity: number): Promise<void>;
+  /** Rows of `idempotency_keys` for the user, expired or not: what the store really keeps. */
+  countIdempotencyKeys(userId: string): Promise<number>;
+  /** The names of the table's indexes, as the database's catalog lists them. */
+  listIndexes(table: string): Promise<string[]>;
 }
 
-export function describeStoreConformance(label: string, openStore: () => Promise<Store>, behind?: BehindTheStore): void {
+export function describeStoreConformance(label: string, openStore: (options?: StoreOptions) => Promise<Store>, behind?: BehindTheStore): void {
   describe(`${label} store`, () => {
     let store: Store;
     let firstSeed: { productsAdded: number; usersAdded: number };
@@ -497,6 +504,164 @@ export function describeStoreConformance(label: string, openStore: () => Promise
       });
     });
 
+    describe('idempotency keys: periodic cleanup and the per-user cap', () => {
+      const HOUR_MS = 60 * 60 * 1000;
+      const CAP = 5;
+      const writeNothing = async () => 'nothing written';
+      const claimFor = (userId: string, expiresAtMs: number, requestHash = 'request-a') => ({ userId, key: randomUUID(), requestHash, expiresAtMs });
+      const keysOf = (userId: string) => behind?.countIdempotencyKeys(userId);
+
+      /** Records `count` fresh keys for the user, one write each, all expiring at `expiresAtMs`. */
+      async function recordKeys(userId: string, count: number, expiresAtMs: number) {
+        const claims = [];
+        for (let i = 0; i < count; i++) {
+          const claim = claimFor(userId, expiresAtMs);
+          await store.applyOnce(claim, writeNothing);
+          claims.push(claim);
+        }
+        return claims;
+      }
+
+      (behind ? it : it.skip)('the cleanup deletes the expired keys of every user and keeps the live ones', async () => {
+        const [first, second] = [await createTestUser(), await createTestUser()];
+        const now = Date.now();
+        await recordKeys(first.id, 2, now + HOUR_MS);
+        const [live] = await recordKeys(second.id, 1, now + 10 * HOUR_MS);
+        await recordKeys(second.id, 1, now + HOUR_MS);
+
+        await store.deleteExpiredIdempotencyKeys(now + 2 * HOUR_MS, 1000);
+
+        expect([await keysOf(first.id), await keysOf(second.id)]).toEqual([0, 1]);
+        await expect(store.applyOnce(live!, writeNothing)).resolves.toMatchObject({ status: 'replayed' });
+      });
+
+      (behind ? it : it.skip)('the cleanup deletes at most the batch it is given per call', async () => {
+        const user = await createTestUser();
+        const now = Date.now();
+        await recordKeys(user.id, 5, now + HOUR_MS);
+
+        await expect(store.deleteExpiredIdempotencyKeys(now + 2 * HOUR_MS, 2)).resolves.toBe(2);
+        while ((await store.deleteExpiredIdempotencyKeys(now + 2 * HOUR_MS, 2)) > 0);
+
+        expect(await keysOf(user.id)).toBe(0);
+      });
+
+      (behind ? it : it.skip)('keys have an index on expires_at, which the cleanup reads by', async () => {
+        expect(await behind?.listIndexes('idempotency_keys')).toContain('idempotency_keys_expires_at_idx');
+      });
+
+      (behind ? it : it.skip)('a store runs the cleanup on its own on an unref\'d timer, which stops when the store closes', async () => {
+        const user = await createTestUser();
+        await recordKeys(user.id, 1, Date.now() + HOUR_MS);
+        await recordKeys(user.id, 1, Date.now() - 1);
+        // Only the interval is faked: the store's queries and timeouts run on real timers.
+        jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout'] });
+        const setIntervalSpy = jest.spyOn(global, 'setInterval');
+        try {
+          const second = await openStore();
+          const timer = setIntervalSpy.mock.results[0]?.value as NodeJS.Timeout;
+          expect(timer.hasRef()).toBe(false);
+
+          jest.advanceTimersByTime(IDEMPOTENCY_CLEANUP_EVERY_MS);
+          await waitFor(async () => (await keysOf(user.id)) === 1);
+          await second.close();
+
+          expect(jest.getTimerCount()).toBe(0);
+        } finally {
+          jest.useRealTimers();
+        }
+      });
+
+      describe(`a store capped at ${CAP} live keys per user`, () => {
+        let capped: Store;
+
+        beforeAll(async () => {
+          capped = await openStore({ maxLiveIdempotencyKeys: CAP });
+        });
+
+        afterAll(async () => {
+          await capped?.close();
+        });
+
+        /** Records `count` fresh keys for the user in the capped store, all expiring at `expiresAtMs`. */
+        async function recordCappedKeys(userId: string, count: number, expiresAtMs: number) {
+          for (let i = 0; i < count; i++) await capped.applyOnce(claimFor(userId, expiresAtMs), writeNothing);
+        }
+
+        it('refuses a fresh key once the user holds the cap, running and recording nothing', async () => {
+          const user = await createTestUser();
+          const expiresAtMs = Date.now() + HOUR_MS;
+          await recordCappedKeys(user.id, CAP, expiresAtMs);
+          const write = jest.fn((writes: KeyedWrites) => writes.addToCart(user.id, 28, 1));
+
+          const before = Date.now();
+          const refused = await capped.applyOnce(claimFor(user.id, Date.now() + HOUR_MS), write);
+          const after = Date.now();
+
+          expect(refused).toEqual({ status: 'too-many-keys', retryAfterMs: expect.any(Number) });
+          const { retryAfterMs } = refused as { retryAfterMs: number };
+          expect(retryAfterMs).toBeGreaterThanOrEqual(expiresAtMs - after);
+          expect(retryAfterMs).toBeLessThanOrEqual(expiresAtMs - before);
+          expect(write).not.toHaveBeenCalled();
+          expect(await quantityInCart(user.id, 28)).toBeUndefined();
+          if (behind) expect(await keysOf(user.id)).toBe(CAP);
+        });
+
+        it('still replays a key the user holds when at the cap', async () => {
+          const user = await createTestUser();
+          const first = claimFor(user.id, Date.now() + HOUR_MS);
+          await capped.applyOnce(first, (writes) => writes.addToCart(user.id, 29, 1));
+          await recordCappedKeys(user.id, CAP - 1, Date.now() + HOUR_MS);
+
+          await expect(capped.applyOnce(claimFor(user.id, Date.now() + HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'too-many-keys' });
+          await expect(capped.applyOnce(first, (writes) => writes.addToCart(user.id, 29, 1))).resolves.toEqual({ status: 'replayed', outcome: 'added', answer: null });
+          expect(await quantityInCart(user.id, 29)).toBe(1);
+        });
+
+        it('counts only live keys: once they expire the user records fresh ones', async () => {
+          const user = await createTestUser();
+          const now = Date.now();
+          await recordCappedKeys(user.id, CAP, now + HOUR_MS);
+          await expect(capped.applyOnce(claimFor(user.id, now + 3 * HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'too-many-keys' });
+          const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 2 * HOUR_MS);
+
+          try {
+            await expect(capped.applyOnce(claimFor(user.id, now + 3 * HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'applied' });
+          } finally {
+            clock.mockRestore();
+          }
+        });
+
+        it('counts keys per user: a user at the cap does not hold back another', async () => {
+          const [full, other] = [await createTestUser(), await createTestUser()];
+          await recordCappedKeys(full.id, CAP, Date.now() + HOUR_MS);
+
+          await expect(capped.applyOnce(claimFor(full.id, Date.now() + HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'too-many-keys' });
+          await expect(capped.applyOnce(claimFor(other.id, Date.now() + HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'applied' });
+        });
+
+        it('lets one fresh key through, not more, when several arrive at once for the last place', async () => {
+          const user = await createTestUser();
+          await recordCappedKeys(user.id, CAP - 1, Date.now() + HOUR_MS);
+          // Each write holds its transaction open a while, so the others count the keys meanwhile.
+          const writeSlowly = () => new Promise<string>((resolve) => setTimeout(() => resolve('written slowly'), 50));
+
+          const results = await Promise.all([1, 2, 3, 4, 5].map(() => capped.applyOnce(claimFor(user.id, Date.now() + HOUR_MS), writeSlowly)));
+
+          expect(results.map((result) => result.status).sort()).toEqual(['applied', 'too-many-keys', 'too-many-keys', 'too-many-keys', 'too-many-keys']);
+          if (behind) expect(await keysOf(user.id)).toBe(CAP);
+        });
+      });
+
+      it(`caps a user at MAX_LIVE_IDEMPOTENCY_KEYS (${MAX_LIVE_IDEMPOTENCY_KEYS}) live keys unless configured`, async () => {
+        const user = await createTestUser();
+        await recordKeys(user.id, MAX_LIVE_IDEMPOTENCY_KEYS - 1, Date.now() + HOUR_MS);
+
+        await expect(store.applyOnce(claimFor(user.id, Date.now() + HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'applied' });
+        await expect(store.applyOnce(claimFor(user.id, Date.now() + HOUR_MS), writeNothing)).resolves.toMatchObject({ status: 'too-many-keys' });
+      }, 60_000);
+    });
+
     describe('session invalidation state', () => {
       it('getSessionState reads the version, revocation and disabled flag, and null for an unknown id', async () => {
         const user = await createTestUser();
@@ -706,6 +871,122 @@ export function describeStoreConformance(label: string, openStore: () => Promise
 
         expect((await store.findUserById(target.id))?.role).toBe('member');
         await deleteUsers([actor, target]);
+      });
+    });
+
+    describe('session-guarded writes (the session check is part of the write)', () => {
+      const HOUR_MS = 60 * 60 * 1000;
+
+      /** What ends the sessions that began before it: a revocation (another epoch), disabling, deletion. */
+      const sessionEnders: [string, (user: UserRecord) => Promise<unknown>][] = [
+        ['after a revocation (another epoch)', (user) => store.revokeSessions(user.id, Date.now())],
+        ['for a disabled account', (user) => store.setDisabled(user.id, true)],
+      ];
+
+      const guardOf = (user: UserRecord) => ({ sessionEpoch: user.sessionEpoch });
+
+      it('adds, sets and removes cart lines while the session is valid', async () => {
+        const user = await createTestUser();
+
+        expect(await store.addToCart(user.id, 31, 2, guardOf(user))).toBe('added');
+        expect(await store.setCartQuantity(user.id, 31, 5, guardOf(user))).toBe('updated');
+        expect(await store.setCartQuantity(user.id, 31, 0, guardOf(user))).toBe('removed');
+
+        expect(await sessionVersionOf(user.id)).toBe(user.sessionVersion + 3);
+      });
+
+      it.each(sessionEnders)('cart writes change nothing and answer session-ended %s', async (_when, endSession) => {
+        const user = await createTestUser();
+        await store.addToCart(user.id, 32, 2);
+        await endSession(user);
+        const before = await store.findUserById(user.id);
+
+        expect(await store.addToCart(user.id, 33, 1, guardOf(user))).toBe('session-ended');
+        expect(await store.addToCart(user.id, 32, 1, guardOf(user))).toBe('session-ended');
+        expect(await store.setCartQuantity(user.id, 32, 5, guardOf(user))).toBe('session-ended');
+        expect(await store.setCartQuantity(user.id, 32, 0, guardOf(user))).toBe('session-ended');
+
+        expect((await store.getCart(user.id)).items).toMatchObject([{ productId: 32, quantity: 2 }]);
+        expect(await store.findUserById(user.id)).toEqual(before);
+      });
+
+      it('cart writes answer session-ended for a deleted user', async () => {
+        const user = await createTestUser();
+        await store.deleteUser(user.id);
+
+        expect(await store.addToCart(user.id, 34, 1, guardOf(user))).toBe('session-ended');
+        expect(await store.setCartQuantity(user.id, 34, 1, guardOf(user))).toBe('session-ended');
+      });
+
+      it.each(sessionEnders)('a keyed cart write is refused the same way in the key transaction %s', async (_when, endSession) => {
+        const user = await createTestUser();
+        await endSession(user);
+        const claim = { userId: user.id, key: randomUUID(), requestHash: 'request-a', expiresAtMs: Date.now() + HOUR_MS };
+
+        await expect(store.applyOnce(claim, (writes) => writes.addToCart(user.id, 35, 1, guardOf(user)))).resolves.toEqual({ status: 'applied', outcome: 'session-ended' });
+
+        expect((await store.getCart(user.id)).items).toEqual([]);
+      });
+
+      it.each(sessionEnders)("an admin's role change changes nothing and answers session-ended %s", async (_when, endSession) => {
+        const actor = await createTestUser({ role: 'admin' });
+        const target = await createTestUser();
+        await endSession(actor);
+
+        await expect(store.setRoleAs(actor.id, target.id, 'admin', guardOf(actor))).resolves.toBe('session-ended');
+
+        expect(await store.findUserById(target.id)).toEqual(target);
+        await store.deleteUser(actor.id);
+        await store.deleteUser(target.id);
+      });
+
+      it("changes a role for an admin whose session is still valid", async () => {
+        const actor = await createTestUser({ role: 'admin' });
+        const target = await createTestUser();
+
+        await expect(store.setRoleAs(actor.id, target.id, 'admin', guardOf(actor))).resolves.toBe('updated');
+
+        expect((await store.findUserById(target.id))?.role).toBe('admin');
+        await store.deleteUser(actor.id);
+        await store.deleteUser(target.id);
+      });
+
+      it.each(sessionEnders)('"sign out everywhere" by a session that already ended revokes nothing %s', async (_when, endSession) => {
+        const user = await createTestUser();
+        await endSession(user);
+        const before = await store.getSessionState(user.id);
+
+        await expect(store.revokeSessions(user.id, Date.now(), guardOf(user))).resolves.toBe(false);
+
+        expect(await store.getSessionState(user.id)).toEqual(before);
+      });
+
+      it('setDisabled moves the epoch when disabling and again when enabling', async () => {
+        const user = await createTestUser();
+
+        await expect(store.setDisabled(user.id, true)).resolves.toBe(true);
+        expect(await store.getSessionState(user.id)).toMatchObject({ disabled: true, sessionEpoch: user.sessionEpoch + 1 });
+        await expect(store.setDisabled(user.id, false)).resolves.toBe(true);
+        expect(await store.getSessionState(user.id)).toMatchObject({ disabled: false, sessionEpoch: user.sessionEpoch + 2 });
+      });
+
+      it('a session from before disabling stays refused once the account is enabled again', async () => {
+        const user = await createTestUser({ name: 'Before' });
+        await store.setDisabled(user.id, true);
+        await store.setDisabled(user.id, false);
+
+        expect(await store.updateProfile(user.id, { name: 'Revived' }, guardOf(user))).toBeNull();
+        expect(await store.addToCart(user.id, 36, 1, guardOf(user))).toBe('session-ended');
+        expect(await store.findUserById(user.id)).toMatchObject({ name: 'Before', cartVersion: user.cartVersion });
+      });
+
+      it('a session from before disabling is refused by the time rule too once enabled again (tokens without an epoch)', async () => {
+        const user = await createTestUser();
+        const before = Date.now();
+        await store.setDisabled(user.id, true);
+        await store.setDisabled(user.id, false);
+
+        expect((await store.getSessionState(user.id))?.revokedBefore).toBeGreaterThanOrEqual(before);
       });
     });
   });

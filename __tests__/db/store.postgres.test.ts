@@ -21,20 +21,24 @@ if (serverUrl) {
   });
 
   /** One statement on a connection of its own, as a script or psql would run it. */
-  const runBehindTheStore = async (statement: string, parameters: unknown[]) => {
+  const runBehindTheStore = async <Row extends pg.QueryResultRow>(statement: string, parameters: unknown[]) => {
     const client = new pg.Client({ connectionString: await openDatabase() });
     await client.connect();
     try {
-      await client.query(statement, parameters);
+      return (await client.query<Row>(statement, parameters)).rows;
     } finally {
       await client.end();
     }
   };
 
-  describeStoreConformance('PostgreSQL', async () => createStore(await openDatabase()), {
-    writeRevokedBefore: (userId, revokedBefore) => runBehindTheStore('UPDATE users SET revoked_before = $1 WHERE id = $2', [revokedBefore, userId]),
-    insertCartLine: (userId, productId, quantity) =>
-      runBehindTheStore('INSERT INTO cart_items (user_id, product_id, quantity) VALUES ($1, $2, $3)', [userId, productId, quantity]),
+  describeStoreConformance('PostgreSQL', async (options) => createStore(await openDatabase(), options), {
+    writeRevokedBefore: async (userId, revokedBefore) => void (await runBehindTheStore('UPDATE users SET revoked_before = $1 WHERE id = $2', [revokedBefore, userId])),
+    insertCartLine: async (userId, productId, quantity) =>
+      void (await runBehindTheStore('INSERT INTO cart_items (user_id, product_id, quantity) VALUES ($1, $2, $3)', [userId, productId, quantity])),
+    countIdempotencyKeys: async (userId) =>
+      (await runBehindTheStore<{ count: number }>('SELECT count(*)::int AS count FROM idempotency_keys WHERE user_id = $1', [userId]))[0]?.count ?? 0,
+    listIndexes: async (table) =>
+      (await runBehindTheStore<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])).map((row) => row.indexname),
   });
 } else {
   console.info(

@@ -25,10 +25,23 @@ function runBehindTheStore(statement: string, ...parameters: unknown[]): Promise
   return Promise.resolve();
 }
 
-describeStoreConformance('SQLite', () => createStore(`file:${conformanceFile}`), {
+function readBehindTheStore<Row>(statement: string, ...parameters: unknown[]): Promise<Row[]> {
+  const sqlite = openSqliteFile(`file:${conformanceFile}`);
+  try {
+    return Promise.resolve(sqlite.prepare(statement).all(...parameters) as Row[]);
+  } finally {
+    sqlite.close();
+  }
+}
+
+describeStoreConformance('SQLite', (options) => createStore(`file:${conformanceFile}`, options), {
   writeRevokedBefore: (userId, revokedBefore) => runBehindTheStore('UPDATE users SET revoked_before = ? WHERE id = ?', revokedBefore, userId),
   insertCartLine: (userId, productId, quantity) =>
     runBehindTheStore('INSERT INTO cart_items (user_id, product_id, quantity) VALUES (?, ?, ?)', userId, productId, quantity),
+  countIdempotencyKeys: async (userId) =>
+    (await readBehindTheStore<{ count: number }>('SELECT count(*) AS count FROM idempotency_keys WHERE user_id = ?', userId))[0]?.count ?? 0,
+  listIndexes: async (table) =>
+    (await readBehindTheStore<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", table)).map((row) => row.name),
 });
 
 describe('SQLite store file', () => {

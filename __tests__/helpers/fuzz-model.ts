@@ -11,6 +11,7 @@ import { LOCALES, THEMES } from './fuzz-bodies';
 
 export const APP_ORIGIN = 'http://localhost:3000';
 export const MAX_BODY_BYTES = 16 * 1024;
+export const MAX_JSON_DEPTH = 32;
 
 export type ApiRoute = { name: 'refresh' | 'profile' | 'cart' } | { name: 'cart-line'; segment: string };
 
@@ -57,18 +58,33 @@ export function isCrossSite(request: Pick<ModelRequest, 'origin' | 'secFetchSite
   return headerValue(request.secFetchSite) === 'cross-site' || (origin !== undefined && origin !== APP_ORIGIN);
 }
 
-/** readMutationBody's contract: JSON only (415), at most 16 KB (413), parseable (400); empty = undefined. */
+/** Arrays and objects nested in `value`, walked with a stack of its own (a recursive walk would overflow on the deep bodies). */
+function nestingOf(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** readMutationBody's contract: JSON only (415), at most 16 KB (413), parseable and nested at most 32 deep (400); empty = undefined. */
 function readBody(request: ModelRequest): Outcome {
   const bytes = request.body ?? Buffer.alloc(0);
   const hasBody = bytes.length > 0 || request.chunked;
   if (hasBody && !isJsonContentType(request.contentType)) return { status: 415 };
   if (bytes.length > MAX_BODY_BYTES) return { status: 413 };
   if (bytes.length === 0) return { value: undefined };
+  let value: unknown;
   try {
-    return { value: JSON.parse(bytes.toString('utf8')) };
+    value = JSON.parse(bytes.toString('utf8'));
   } catch {
     return { status: 400 };
   }
+  return nestingOf(value) > MAX_JSON_DEPTH ? { status: 400 } : { value };
 }
 
 /** Characters as a person counts them: code points, so an emoji is one (as zod 4 measures strings). */
@@ -142,5 +158,7 @@ export async function expectedStatus(request: ModelRequest, store: Store, aliceI
   if (isCrossSite(request)) return 403;
   const read = readBody(request);
   if ('status' in read) return read.status;
+  // DELETE takes no body: any at all is refused before the session is looked at.
+  if (request.method === 'DELETE' && read.value !== undefined) return 400;
   return afterBody(request, read.value, store, aliceId);
 }

@@ -77,4 +77,26 @@ describe('PATCH /api/admin/users/:id and the last admin', () => {
       spy.mockRestore();
     }
   });
+
+  it.each([
+    ['signed out everywhere', (store: Store, id: string) => store.revokeSessions(id, Date.now())],
+    ['disabled', (store: Store, id: string) => store.setDisabled(id, true)],
+  ])('answers 401 with the cookies expired and changes nothing when the admin is %s while the request runs', async (_label, endSession) => {
+    const { user: actor, jar, store } = await createUserAndSignIn('admin');
+    const { user: target } = await createUserAndSignIn();
+    const setRoleAs = store.setRoleAs;
+    // Lands after requireAdmin has judged the actor's session, before the change's transaction.
+    const spy = jest.spyOn(store, 'setRoleAs').mockImplementationOnce(async (...args) => {
+      await endSession(store, actor.id);
+      return setRoleAs(...args);
+    });
+    try {
+      const response = await setRole(jar, target.id, 'admin');
+
+      expectRefusedWithCookiesExpired(response);
+      expect(await store.findUserById(target.id)).toEqual(target);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });

@@ -123,3 +123,41 @@ describe('GET /api/products', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('DELETE /api/cart/:productId takes no body', () => {
+  /** 8,000 nested arrays: under the 16 KB limit, and deeper than JSON.stringify can hash. */
+  const deepBody = `${'['.repeat(8000)}${']'.repeat(8000)}`;
+
+  function deleteWithBody(jar: TestCookieJar, body: string, headers: Record<string, string> = {}) {
+    return callRoute(cartLineRoute, {
+      url: '/api/cart/3',
+      method: 'DELETE',
+      params: { productId: '3' },
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      jar,
+    });
+  }
+
+  it('answers 4xx JSON, not 500, to a deeply nested body sent with an Idempotency-Key', async () => {
+    const jar = await signInAsAlice();
+
+    const response = await deleteWithBody(jar, deepBody, { 'idempotency-key': 'deep-delete-1' });
+
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body).toMatchObject({ error: expect.any(String) });
+  });
+
+  it.each([['{}'], ['null'], ['{"quantity":0}']])('answers 400 { error } to a DELETE with the body %s, and leaves the line', async (body) => {
+    const jar = await signInAsAlice();
+    await addToCart(jar, { productId: 3, quantity: 1 });
+    const before = (await callRoute(cartRoute, { url: '/api/cart', jar })).body;
+
+    const response = await deleteWithBody(jar, body);
+
+    expect(response).toMatchObject({ status: 400, body: { error: expect.any(String) } });
+    expect((await callRoute(cartRoute, { url: '/api/cart', jar })).body).toEqual(before);
+    expect(before).toMatchObject({ items: expect.arrayContaining([expect.objectContaining({ productId: 3 })]) });
+  });
+});

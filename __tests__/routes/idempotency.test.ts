@@ -4,7 +4,7 @@ const STORE_TIMEOUT_MS = 1000;
 
 import 'next-test-api-route-handler';
 import { TransactionBuilder } from 'kysely';
-import { getStore } from '@/lib/db';
+import { getStore, MAX_LIVE_IDEMPOTENCY_KEYS } from '@/lib/db';
 import * as cartRoute from '@/pages/api/cart';
 import * as cartLineRoute from '@/pages/api/cart/[productId]';
 import * as profileRoute from '@/pages/api/profile';
@@ -197,5 +197,58 @@ describe('Idempotency-Key on SQLite', () => {
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first.body);
     expect(await store.findUserById(user.id)).toMatchObject({ name: 'Once', sessionVersion: user.sessionVersion + 1 });
+  });
+});
+
+describe(`Idempotency-Key: at most ${MAX_LIVE_IDEMPOTENCY_KEYS} live keys per user`, () => {
+  /** Uses up the user's keys: the first through the route, the rest straight in the store (the route would take a while). */
+  async function useKeysUp(jar: TestCookieJar, userId: string) {
+    const first = await addToCart(jar, { productId: 12, quantity: 1 }, 'key-0');
+    const store = await getStore();
+    for (let i = 1; i < MAX_LIVE_IDEMPOTENCY_KEYS; i++) {
+      await store.applyOnce({ userId, key: `key-${i}`, requestHash: 'another request', expiresAtMs: Date.now() + 60_000 }, async () => 'nothing written');
+    }
+    return first;
+  }
+
+  it('answers 429 { error } with Retry-After to one fresh key more, writes nothing, and still replays an earlier key', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    const first = await useKeysUp(jar, user.id);
+    const before = await store.findUserById(user.id);
+
+    const refused = await addToCart(jar, { productId: 13, quantity: 1 }, 'one-too-many');
+
+    expect(refused.status).toBe(429);
+    expect(refused.body).toEqual({ error: expect.stringContaining('Idempotency-Key'), retryAfterSeconds: expect.any(Number) });
+    expect(Number(refused.headers.get('retry-after'))).toBe((refused.body as { retryAfterSeconds: number }).retryAfterSeconds);
+    expect(refused.setCookies).toEqual([]);
+    expect(await quantityInCart(user.id, 13)).toBe(0);
+    expect(await store.findUserById(user.id)).toEqual(before);
+
+    const replay = await addToCart(jar, { productId: 12, quantity: 1 }, 'key-0');
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+  });
+
+  it('refuses a profile change under one fresh key more and leaves the profile as it was', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await useKeysUp(jar, user.id);
+    const before = await store.findUserById(user.id);
+
+    const refused = await callRoute(profileRoute, { url: '/api/profile', method: 'PATCH', body: { name: 'Too Many' }, jar, headers: keyed('rename-too-many') });
+
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: expect.any(String) });
+    expect(await store.findUserById(user.id)).toEqual(before);
+  });
+
+  it('still applies a write sent without a key', async () => {
+    const { user, jar } = await createUserAndSignIn();
+    await useKeysUp(jar, user.id);
+
+    expect((await addToCart(jar, { productId: 14, quantity: 1 }, 'one-too-many')).status).toBe(429);
+    expect((await addToCart(jar, { productId: 14, quantity: 1 })).status).toBe(200);
+    expect(await quantityInCart(user.id, 14)).toBe(1);
   });
 });

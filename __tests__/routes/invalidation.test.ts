@@ -5,10 +5,15 @@ import * as adminUsersRoute from '@/pages/api/admin/users';
 import * as cartRoute from '@/pages/api/cart';
 import * as refreshRoute from '@/pages/api/session/refresh';
 import * as revokeRoute from '@/pages/api/session/revoke-all';
-import { type TestCookieJar } from '@/lib/session/testing';
+import type { JWT } from 'next-auth/jwt';
+import type { UserRecord } from '@/lib/db/store';
+import { createSessionCodec } from '@/lib/session';
+import { TestCookieJar } from '@/lib/session/testing';
 import { callRoute } from '../helpers/routes';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';
+import { addLineFirst, CHANGE_PROFILE, expectSessionRefused, readWrittenState, SESSION_WRITES } from '../helpers/session-writes';
+import { TEST_SECRET } from '../helpers/test-env';
 
 /** The chunk names a response expires beside an unchunked session (the default budget: 3 chunks). */
 const EVERY_CHUNK_NAME = [`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`, `${SESSION_COOKIE}.2`];
@@ -205,6 +210,119 @@ describe('revocation', () => {
 
     expect(response.status).toBe(401);
     expectEveryVariantExpired(response.setCookies);
+  });
+});
+
+describe('a write racing "sign out everywhere" or disabling', () => {
+  type Store = Awaited<ReturnType<typeof createUserAndSignIn>>['store'];
+
+  /** Runs `end` once, right before the store's `method`: the route has checked the session, the write has not begun. */
+  function endSessionBeforeWrite(store: Store, method: keyof Store, end: () => Promise<unknown>) {
+    const original = store[method] as (...args: unknown[]) => Promise<unknown>;
+    return jest.spyOn(store, method).mockImplementationOnce((async (...args: unknown[]) => {
+      await end();
+      return original(...args);
+    }) as never);
+  }
+
+  /** The user's token as minted before epochs existed: no `sessionEpoch`, judged by the time rule. */
+  async function jarWithoutEpoch(user: UserRecord): Promise<TestCookieJar> {
+    const claims: JWT = { sub: user.id, id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion, authTime: Date.now() };
+    return new TestCookieJar().set(SESSION_COOKIE, await createSessionCodec([TEST_SECRET]).encode(claims, 3600));
+  }
+
+  it.each(SESSION_WRITES.map((write) => [write.label, write] as const))(
+    '%s: a revocation landing after the session check refuses the write (401, cookies expired, nothing written)',
+    async (_label, write) => {
+      const { user, jar, store } = await createUserAndSignIn();
+      await addLineFirst(jar);
+      let afterRevocation: Awaited<ReturnType<typeof readWrittenState>> | undefined;
+      const spy = endSessionBeforeWrite(store, write.storeMethod, async () => {
+        await store.revokeSessions(user.id, Date.now());
+        afterRevocation = await readWrittenState(store, user.id);
+      });
+      try {
+        const response = await write.send(jar);
+
+        expect(spy).toHaveBeenCalled();
+        expectSessionRefused(response);
+        expect(await readWrittenState(store, user.id)).toEqual(afterRevocation);
+      } finally {
+        spy.mockRestore();
+      }
+    },
+  );
+
+  it('disabling that lands after the session check refuses a profile change', async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    const spy = endSessionBeforeWrite(store, 'updateProfile', () => store.setDisabled(user.id, true));
+    try {
+      expectSessionRefused(await CHANGE_PROFILE.send(jar));
+
+      expect((await store.findUserById(user.id))?.name).toBe('Test User');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it.each([
+    ['a cart add', 'addToCart' as const, (jar: TestCookieJar) => addToCart(jar, 1)],
+    ['a profile change through /api/session/refresh', 'updateProfile' as const, (jar: TestCookieJar) =>
+      callRoute(refreshRoute, { url: '/api/session/refresh', method: 'POST', body: { data: { name: 'Never Written' } }, jar })],
+  ])('a token without an epoch: %s racing a revocation writes nothing', async (_label, method, send) => {
+    const { user, store } = await createUserAndSignIn();
+    const jar = await jarWithoutEpoch(user);
+    let afterRevocation: Awaited<ReturnType<typeof readWrittenState>> | undefined;
+    const spy = endSessionBeforeWrite(store, method, async () => {
+      await store.revokeSessions(user.id, Date.now() + 1);
+      afterRevocation = await readWrittenState(store, user.id);
+    });
+    try {
+      const response = await send(jar);
+
+      expect(spy).toHaveBeenCalled();
+      expectSessionRefused(response);
+      expect(await readWrittenState(store, user.id)).toEqual(afterRevocation);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('"sign out everywhere" from a session revoked meanwhile leaves the sessions begun since alone', async () => {
+    const { user, jar: phone, store, signInAgain } = await createUserAndSignIn();
+    let tablet: TestCookieJar | undefined;
+    // Another browser signs out everywhere and the user signs in anew, after the phone's check.
+    const spy = endSessionBeforeWrite(store, 'revokeSessions', async () => {
+      await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar: await signInAgain() });
+      tablet = await signInAgain();
+    });
+    try {
+      const response = await callRoute(revokeRoute, { url: '/api/session/revoke-all', method: 'POST', jar: phone });
+
+      expectSessionRefused(response);
+      expect((await getCart(tablet ?? new TestCookieJar())).status).toBe(200);
+      expect((await store.getSessionState(user.id))?.sessionEpoch).toBe(user.sessionEpoch + 1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('disabling and enabling an account again', () => {
+  it("refuses a token from before disabling once the account is enabled again (401, cookies expired)", async () => {
+    const { user, jar, store } = await createUserAndSignIn();
+    await store.setDisabled(user.id, true);
+    await store.setDisabled(user.id, false);
+
+    expectSessionRefused(await getCart(jar));
+  });
+
+  it('lets the user sign in again once enabled', async () => {
+    const { user, store, signInAgain } = await createUserAndSignIn();
+    await store.setDisabled(user.id, true);
+    await store.setDisabled(user.id, false);
+
+    expect((await getCart(await signInAgain())).status).toBe(200);
   });
 });
 

@@ -35,6 +35,21 @@ function readIdempotencyKey(req: NextApiRequest): string | null {
   return value;
 }
 
+/**
+ * A fresh key beyond the user's live ones: 429, as for any other limit, with the wait until
+ * the oldest key expires. A retry of a key already held still replays; a write sent without
+ * a key is not counted.
+ */
+function tooManyKeys(retryAfterMs: number): RouteError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new RouteError(
+    429,
+    `Too many Idempotency-Keys in use by this account (each is kept ${IDEMPOTENCY_TTL_MS / 3_600_000} hours); retry in ${retryAfterSeconds} s, or send the write without a key`,
+    { retryAfterSeconds },
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+}
+
 function hashRequest(req: NextApiRequest, body: unknown): string {
   const path = (req.url ?? '').split('?')[0];
   return createHash('sha256').update(`${req.method ?? ''} ${path}\n${JSON.stringify(body) ?? ''}`).digest('base64url');
@@ -84,6 +99,7 @@ export async function answerMutation<T>(
   const claim = { userId, key, requestHash: hashRequest(req, request.body), expiresAtMs: Date.now() + IDEMPOTENCY_TTL_MS };
   const result = await store.applyOnce(claim, write);
   if (result.status === 'key-reused') throw new RouteError(422, 'This Idempotency-Key was already used for a different request');
+  if (result.status === 'too-many-keys') throw tooManyKeys(result.retryAfterMs);
   if (result.status === 'replayed') {
     res.setHeader('Idempotent-Replayed', 'true'); // as Stripe marks it: this request wrote nothing
     if (result.answer) return replay(request, result.answer as MutationAnswer);

@@ -104,21 +104,22 @@ async function applyUpdate(deps: CallbackDeps, token: JWT, patchInput: unknown):
 }
 
 /**
- * Writes the patch while the session is valid. A token with an epoch has that checked by
- * the write itself (one statement, and no revocation lands between check and write); an
- * older one is judged by the time rule on a state read first.
+ * Writes the patch while the session is valid, checked by the write itself (one statement,
+ * and no revocation lands between check and write) against the token's epoch, or for an
+ * older token without one, the epoch of the state it passes the time rule on.
  */
 async function writePatch(deps: CallbackDeps, token: JWT, userId: string, patch: SessionPatch): Promise<UserRecord> {
-  const store = await deps.getStore();
-  if (typeof token.sessionEpoch === 'number') {
-    const updated = await store.updateProfile(userId, patch, { sessionEpoch: token.sessionEpoch });
-    if (!updated) throw new SessionEndedError('revoked'); // or disabled, or deleted: each ends it
-    return updated;
-  }
-  if (assessToken(token, await deps.sessionStates.get(userId)) === 'ended') throw new SessionEndedError('revoked');
-  const updated = await store.updateProfile(userId, patch);
-  if (!updated) throw new SessionEndedError('user-not-found');
+  const sessionEpoch = typeof token.sessionEpoch === 'number' ? token.sessionEpoch : await judgedEpoch(deps, token, userId);
+  const updated = await (await deps.getStore()).updateProfile(userId, patch, { sessionEpoch });
+  if (!updated) throw new SessionEndedError('revoked'); // or disabled, or deleted: each ends it
   return updated;
+}
+
+/** The epoch of the user's state, for a token without one that the time rule lets through. */
+async function judgedEpoch(deps: CallbackDeps, token: JWT, userId: string): Promise<number> {
+  const state = await deps.sessionStates.get(userId);
+  if (!state || assessToken(token, state) === 'ended') throw new SessionEndedError('revoked');
+  return state.sessionEpoch;
 }
 
 /**

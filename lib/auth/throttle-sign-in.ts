@@ -1,7 +1,7 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import { logWarn } from '../log';
 import { clientIpOf } from './client-ip';
-import type { SignInOutcome, SignInThrottle } from './sign-in-throttle';
+import type { SignInOutcome, SignInThrottle, ThrottleDecision } from './sign-in-throttle';
 
 export interface ThrottleSignInOptions {
   getThrottle(): Promise<SignInThrottle>;
@@ -53,16 +53,29 @@ function submittedEmail(req: NextApiRequest): string {
   return typeof email === 'string' ? email : '';
 }
 
-function answerThrottled(res: NextApiResponse, retryAfterSeconds: number): void {
+/** A wait as a person reads it: seconds, minutes or hours (a daily limit's wait is up to 24 h). */
+function describeWait(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 60 * 60) return `${Math.ceil(seconds / 60)} min`;
+  return `${Math.ceil(seconds / 3600)} h`;
+}
+
+function answerThrottled(res: NextApiResponse, { retryAfterSeconds, limit }: Extract<ThrottleDecision, { allowed: false }>): void {
+  const wait = describeWait(retryAfterSeconds);
+  const error =
+    limit === 'account-per-day'
+      ? `Too many failed sign-ins for this account today; try again in ${wait}, or from a network you have signed in from before.`
+      : `Too many sign-in attempts; try again in ${wait}.`;
   res.setHeader('Retry-After', String(retryAfterSeconds));
   res.setHeader('Cache-Control', 'no-store');
-  res.status(429).json({ error: `Too many sign-in attempts; try again in ${retryAfterSeconds} s.` });
+  res.status(429).json({ error });
 }
 
 /**
  * Wraps next-auth's handler for `POST /api/auth/callback/credentials`: the throttle is
  * asked before next-auth runs (so a refused attempt costs no password hash) and told the
- * outcome after it answered. A refused attempt answers 429 `{ error }` with `Retry-After`.
+ * outcome after it answered. A refused attempt answers 429 `{ error }` with `Retry-After`;
+ * the account's daily ceiling says so, and where the owner can still sign in.
  *
  * @example
  * const signIn = throttleSignIn(NextAuth(authOptions), { getThrottle, trustProxy: false, sessionCookieName });
@@ -70,7 +83,7 @@ function answerThrottled(res: NextApiResponse, retryAfterSeconds: number): void 
 export function throttleSignIn(handler: NextApiHandler, options: ThrottleSignInOptions): NextApiHandler {
   return async (req, res) => {
     let throttle: SignInThrottle;
-    let decision: Awaited<ReturnType<SignInThrottle['begin']>>;
+    let decision: ThrottleDecision;
     try {
       throttle = await options.getThrottle();
       decision = await throttle.begin({ email: submittedEmail(req), ip: clientIpOf(req, options) });
@@ -79,7 +92,7 @@ export function throttleSignIn(handler: NextApiHandler, options: ThrottleSignInO
       res.status(503).json({ error: 'Sign-in is unavailable; please retry.' });
       return;
     }
-    if (!decision.allowed) return answerThrottled(res, decision.retryAfterSeconds);
+    if (!decision.allowed) return answerThrottled(res, decision);
     const redirect = recordRedirect(res);
     try {
       await handler(req, res);

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { precompile, slot } from './precompiled';
 import type { Database } from './schema';
-import { bumpSessionVersion } from './user-queries';
+import { bumpSessionVersion, isSessionValid } from './user-queries';
 import {
   type AddToCartResult,
   type Cart,
@@ -9,6 +9,7 @@ import {
   MAX_LINE_QUANTITY,
   type Product,
   type ProductPage,
+  type SessionGuard,
   type SetQuantityResult,
 } from './store';
 
@@ -74,6 +75,22 @@ async function userExists(db: Kysely<Database>, userId: string): Promise<boolean
   return Boolean(await db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst());
 }
 
+/** How a cart write runs: `guard` for one on behalf of a session (see SessionGuard). */
+export interface CartWriteOptions {
+  lockRows: boolean;
+  guard?: SessionGuard;
+}
+
+/**
+ * Why the write may not run, read first in its transaction: with a guard, a session no
+ * longer valid (the check and the write then commit together, see isSessionValid); else an
+ * unknown user. null: go ahead.
+ */
+async function refusalOf(trx: Kysely<Database>, userId: string, options: CartWriteOptions): Promise<'session-ended' | 'unknown-user' | null> {
+  if (options.guard) return (await isSessionValid(trx, userId, options.guard, options.lockRows)) ? null : 'session-ended';
+  return (await userExists(trx, userId)) ? null : 'unknown-user';
+}
+
 /**
  * Adds to a line atomically (one upsert), so concurrent adds sum exactly. The line's
  * quantity never exceeds MAX_LINE_QUANTITY: the guarded upsert then changes no row.
@@ -83,11 +100,13 @@ export async function addToCart(
   userId: string,
   productId: number,
   quantity: number,
+  options: CartWriteOptions,
 ): Promise<AddToCartResult> {
   if (!Number.isInteger(quantity) || quantity < 1) return 'invalid-quantity';
   if (quantity > MAX_LINE_QUANTITY) return 'limit-exceeded';
   return db.transaction().execute(async (trx) => {
-    if (!(await userExists(trx, userId))) return 'unknown-user';
+    const refusal = await refusalOf(trx, userId, options);
+    if (refusal) return refusal;
     if (!(await findProduct(trx, productId))) return 'unknown-product';
     const result = await trx
       .insertInto('cart_items')
@@ -111,10 +130,12 @@ export async function setCartQuantity(
   userId: string,
   productId: number,
   quantity: number,
+  options: CartWriteOptions,
 ): Promise<SetQuantityResult> {
   if (quantity !== 0 && !isValidLineQuantity(quantity)) return 'invalid-quantity';
   return db.transaction().execute(async (trx) => {
-    if (!(await userExists(trx, userId))) return 'unknown-user';
+    const refusal = await refusalOf(trx, userId, options);
+    if (refusal) return refusal;
     const where = trx
       .selectFrom('cart_items')
       .select('quantity')

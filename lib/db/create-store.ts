@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { addToCart, findProduct, getCart, insertMissingProducts, listProducts, setCartQuantity } from './cart-queries';
 import { type ConnectOptions, connectDatabase, type Dialect, dialectOf } from './connect';
-import { applyOnce, recordAnswer } from './idempotency-queries';
+import { type IdempotencyCleanupOptions, startIdempotencyCleanup } from './idempotency-cleanup';
+import { applyOnce, deleteExpiredKeys, type KeyLimits, recordAnswer } from './idempotency-queries';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
-import { type Store, StoreUnavailableError } from './store';
+import { MAX_LIVE_IDEMPOTENCY_KEYS, type Store, StoreUnavailableError } from './store';
 import {
   deleteUser,
   findUserByEmail,
@@ -20,7 +21,14 @@ import {
   updateProfile,
 } from './user-queries';
 
-function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
+export interface StoreOptions extends ConnectOptions {
+  /** Live Idempotency-Keys one user may hold (default `MAX_LIVE_IDEMPOTENCY_KEYS`). */
+  maxLiveIdempotencyKeys?: number;
+  /** The periodic deletion of expired keys (defaults in idempotency-cleanup.ts). */
+  idempotencyCleanup?: IdempotencyCleanupOptions;
+}
+
+function storeOver(db: Kysely<Database>, dialect: Dialect, keyLimits: KeyLimits): Store {
   return {
     findUserById: (id) => findUserById(db, id),
     findUserByEmail: (email) => findUserByEmail(db, email),
@@ -28,21 +36,22 @@ function storeOver(db: Kysely<Database>, dialect: Dialect): Store {
     updateProfile: (id, change, guard) => updateProfile(db, id, change, { lockRows: dialect === 'postgres', guard }),
     getSessionState: (id) => getSessionState(db, id),
     setRole: (id, role) => setRole(db, id, role, { lockRows: dialect === 'postgres' }),
-    setRoleAs: (actorId, id, role) => setRoleAs(db, actorId, id, role, { lockRows: dialect === 'postgres' }),
+    setRoleAs: (actorId, id, role, guard) => setRoleAs(db, actorId, id, role, { lockRows: dialect === 'postgres', guard }),
     replacePasswordHash: (id, currentHash, newHash) => replacePasswordHash(db, id, currentHash, newHash),
     listUsers: () => listUsers(db),
-    revokeSessions: (id, beforeMs) => revokeSessions(db, id, beforeMs),
+    revokeSessions: (id, beforeMs, guard) => revokeSessions(db, id, beforeMs, guard),
     setDisabled: (id, disabled) => setDisabled(db, id, disabled),
     deleteUser: (id) => deleteUser(db, id),
     listProducts: (page, pageSize) => listProducts(db, page, pageSize),
     findProduct: (id) => findProduct(db, id),
     insertMissingProducts: (products) => insertMissingProducts(db, products),
     getCart: (userId) => getCart(db, userId),
-    addToCart: (userId, productId, quantity) => addToCart(db, userId, productId, quantity),
-    setCartQuantity: (userId, productId, quantity) => setCartQuantity(db, userId, productId, quantity),
+    addToCart: (userId, productId, quantity, guard) => addToCart(db, userId, productId, quantity, { lockRows: dialect === 'postgres', guard }),
+    setCartQuantity: (userId, productId, quantity, guard) => setCartQuantity(db, userId, productId, quantity, { lockRows: dialect === 'postgres', guard }),
     // The same writes, run over the key's transaction (the cart and profile queries join it).
-    applyOnce: (claim, write) => applyOnce(db, claim, (trx) => write(storeOver(trx, dialect))),
+    applyOnce: (claim, write) => applyOnce(db, claim, (trx) => write(storeOver(trx, dialect, keyLimits)), keyLimits),
     recordAnswer: (userId, key, answer) => recordAnswer(db, userId, key, answer),
+    deleteExpiredIdempotencyKeys: (beforeMs, maxRows) => deleteExpiredKeys(db, beforeMs, maxRows, { skipLocked: dialect === 'postgres' }),
     close: () => db.destroy(),
   };
 }
@@ -93,8 +102,18 @@ function withTimeout<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
   });
 }
 
-/** Connects, applies pending migrations, and returns the guarded store. */
-export async function createStore(databaseUrl: string, options: ConnectOptions = {}): Promise<Store> {
+function keyLimitsOf(options: StoreOptions, dialect: Dialect): KeyLimits {
+  const maxLiveKeys = options.maxLiveIdempotencyKeys ?? MAX_LIVE_IDEMPOTENCY_KEYS;
+  if (!Number.isInteger(maxLiveKeys) || maxLiveKeys < 1) throw new RangeError('maxLiveIdempotencyKeys must be a positive integer');
+  return { maxLiveKeys, serializePerUser: dialect === 'postgres' };
+}
+
+/**
+ * Connects, applies pending migrations, and returns the guarded store, which deletes
+ * expired Idempotency-Keys on a timer of its own until it is closed.
+ */
+export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
+  const keyLimits = keyLimitsOf(options, dialectOf(databaseUrl));
   const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   const db = connectDatabase(databaseUrl, { ...options, timeoutMs });
   try {
@@ -103,5 +122,13 @@ export async function createStore(databaseUrl: string, options: ConnectOptions =
     await db.destroy();
     throw error;
   }
-  return guardStore(storeOver(db, dialectOf(databaseUrl)), timeoutMs);
+  const store = guardStore(storeOver(db, dialectOf(databaseUrl), keyLimits), timeoutMs);
+  const stopCleanup = startIdempotencyCleanup(store.deleteExpiredIdempotencyKeys, options.idempotencyCleanup);
+  return {
+    ...store,
+    close: () => {
+      stopCleanup();
+      return store.close();
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema';
 import type { IdempotencyClaim, OnceResult, StoredAnswer } from './store';
 
@@ -51,26 +51,65 @@ async function readEarlierUse<T>(db: Kysely<KeysDatabase>, claim: IdempotencyCla
   return { status: 'replayed', outcome: JSON.parse(row.outcome ?? 'null') as T, answer };
 }
 
+export interface KeyLimits {
+  /** Live keys one user may hold; a fresh key beyond them is refused. */
+  maxLiveKeys: number;
+  /**
+   * PostgreSQL: one user's keyed writes take turns, or concurrent fresh keys would each count
+   * the others' uncommitted rows as absent and all pass the cap. SQLite runs one at a time.
+   */
+  serializePerUser: boolean;
+}
+
+/** The namespace of the per-user advisory locks (the two-key form; Kysely's migration lock uses the one-key form). */
+const USER_KEYS_LOCK_SPACE = 0x6b657973;
+
+/**
+ * Taken first in the transaction and held to its end. A lock of its own, not one on the
+ * user's row: the writes lock that row in their own ways (migration 0003 says how one lock
+ * too many there deadlocked two keyed profile updates), and this one meets none of them.
+ */
+async function takeTurnForUser(trx: Transaction<Database>, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${sql.lit(USER_KEYS_LOCK_SPACE)}, hashtext(${userId}))`.execute(trx);
+}
+
+/** The freshly inserted key beyond the cap is taken back (in its transaction: nothing stays). */
+async function refuseBeyondCap(keys: Kysely<KeysDatabase>, claim: IdempotencyClaim, nowMs: number, maxLiveKeys: number): Promise<OnceResult<never> | null> {
+  const liveOfUser = () => keys.selectFrom('idempotency_keys').where('user_id', '=', claim.userId).where('expires_at', '>', nowMs);
+  const { count } = await liveOfUser().select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  if (Number(count) <= maxLiveKeys) return null;
+  await keys.deleteFrom('idempotency_keys').where('user_id', '=', claim.userId).where('key', '=', claim.key).execute();
+  const { oldest } = await liveOfUser().select((eb) => eb.fn.min('expires_at').as('oldest')).executeTakeFirstOrThrow();
+  return { status: 'too-many-keys', retryAfterMs: Math.max(0, Number(oldest ?? nowMs) - nowMs) };
+}
+
 /**
  * The key's row goes in first, in the write's transaction: a concurrent request with the
- * same key blocks on it (PostgreSQL's unique index; SQLite runs one transaction at a time)
- * until this one commits or rolls back, and then finds the key instead of writing again.
- * Expired keys of the user are removed here, lazily.
+ * same key waits (PostgreSQL: for the user's turn, taken first; SQLite runs one transaction
+ * at a time) until this one commits or rolls back, and then finds the key instead of
+ * writing again. The cap is checked before the write runs; an existing key replays whatever
+ * the count. The user's expired keys go here too (a few, read by the primary key); the
+ * periodic cleanup takes those of users who stopped writing.
  */
 export async function applyOnce<T>(
   db: Kysely<Database>,
   claim: IdempotencyClaim,
   write: (db: Kysely<Database>) => Promise<T>,
+  limits: KeyLimits,
 ): Promise<OnceResult<T>> {
   return db.transaction().execute(async (trx) => {
     const keys = withKeys(trx);
-    await keys.deleteFrom('idempotency_keys').where('user_id', '=', claim.userId).where('expires_at', '<=', Date.now()).execute();
+    if (limits.serializePerUser) await takeTurnForUser(trx, claim.userId);
+    const nowMs = Date.now();
+    await keys.deleteFrom('idempotency_keys').where('user_id', '=', claim.userId).where('expires_at', '<=', nowMs).execute();
     const inserted = await keys
       .insertInto('idempotency_keys')
       .values({ user_id: claim.userId, key: claim.key, request_hash: claim.requestHash, expires_at: claim.expiresAtMs })
       .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return readEarlierUse<T>(keys, claim);
+    const refused = await refuseBeyondCap(keys, claim, nowMs, limits.maxLiveKeys);
+    if (refused) return refused;
     const outcome = await write(joiningTransaction(trx));
     await keys
       .updateTable('idempotency_keys')
@@ -90,4 +129,25 @@ export async function recordAnswer(db: Kysely<Database>, userId: string, key: st
     .where('key', '=', key)
     .where('answer_status', 'is', null)
     .execute();
+}
+
+/**
+ * One bounded batch of the periodic cleanup, read through the `expires_at` index (migration
+ * 0008). PostgreSQL skips rows another transaction holds (a user's keyed write, another
+ * instance's cleanup) rather than wait for them: the next run takes them.
+ */
+export async function deleteExpiredKeys(db: Kysely<Database>, beforeMs: number, maxRows: number, options: { skipLocked: boolean }): Promise<number> {
+  const keys = withKeys(db);
+  const expired = keys
+    .selectFrom('idempotency_keys')
+    .select(['user_id', 'key'])
+    .where('expires_at', '<=', beforeMs)
+    .limit(maxRows)
+    .$if(options.skipLocked, (query) => query.forUpdate().skipLocked())
+    .$asTuple('user_id', 'key');
+  const deleted = await keys
+    .deleteFrom('idempotency_keys')
+    .where(({ eb, refTuple }) => eb(refTuple('user_id', 'key'), 'in', expired))
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
 }

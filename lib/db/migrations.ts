@@ -189,6 +189,13 @@ const migrations: Record<string, Migration> = {
         end`.execute(db);
     },
   },
+  '0008_idempotency_keys_expiry_index': {
+    async up(db: Kysely<unknown>) {
+      // The periodic cleanup deletes expired keys of every user in bounded batches: without
+      // this index each batch would scan the whole table (under SQLite's one write lock).
+      await db.schema.createIndex('idempotency_keys_expires_at_idx').on('idempotency_keys').column('expires_at').execute();
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -31,8 +31,11 @@ export interface SessionState {
 }
 
 export type SetRoleResult = 'updated' | 'unchanged' | 'unknown-user' | 'last-admin';
-/** `forbidden`: the actor is no longer an enabled admin when the change would be made. */
-export type SetRoleAsResult = SetRoleResult | 'forbidden';
+/**
+ * `forbidden`: the actor is no longer an enabled admin when the change would be made;
+ * `session-ended`: the actor's session (its guard) is no longer valid.
+ */
+export type SetRoleAsResult = SetRoleResult | 'forbidden' | 'session-ended';
 
 export interface UserWithPassword extends UserRecord {
   passwordHash: string;
@@ -88,8 +91,9 @@ export interface Cart {
 
 export const MAX_LINE_QUANTITY = 99;
 
-export type AddToCartResult = 'added' | 'unknown-product' | 'limit-exceeded' | 'invalid-quantity' | 'unknown-user';
-export type SetQuantityResult = 'updated' | 'removed' | 'not-in-cart' | 'invalid-quantity' | 'unknown-user';
+/** `session-ended`: the write's SessionGuard failed (revoked, disabled or deleted since); nothing was written. */
+export type AddToCartResult = 'added' | 'unknown-product' | 'limit-exceeded' | 'invalid-quantity' | 'unknown-user' | 'session-ended';
+export type SetQuantityResult = 'updated' | 'removed' | 'not-in-cart' | 'invalid-quantity' | 'unknown-user' | 'session-ended';
 
 /** A line holds 1..MAX_LINE_QUANTITY; the store enforces it whatever the caller checked. */
 export function isValidLineQuantity(quantity: number): boolean {
@@ -102,9 +106,17 @@ export interface IdempotencyClaim {
   key: string;
   /** A digest of method, path and body: the same key on another request is refused. */
   requestHash: string;
-  /** After this instant the key is forgotten (removed lazily) and may be used afresh. */
+  /** After this instant the key is forgotten (removed by the next keyed write or the periodic cleanup) and may be used afresh. */
   expiresAtMs: number;
 }
+
+/**
+ * Live (unexpired) keys one user may hold: each keeps its answer for a day, so without a cap
+ * one account could fill the database with fresh keys. The app's own client sends a fresh
+ * key with every write (lib/http/fetch-json.ts), so this is a day's writes of one shopper,
+ * with room to spare; retries reuse their key and are not counted again.
+ */
+export const MAX_LIVE_IDEMPOTENCY_KEYS = 1000;
 
 /** A route's answer as recorded for a key, replayed to its retries. */
 export interface StoredAnswer {
@@ -117,11 +129,14 @@ export interface StoredAnswer {
  * - `replayed`: an earlier call with the key committed; its outcome, and its answer once
  *   the route recorded one (none when that request failed after the write, e.g. timed out);
  * - `key-reused`: the key was first used for a different request; nothing ran.
+ * - `too-many-keys`: a fresh key of a user who holds the most live keys allowed; nothing ran
+ *   nor was recorded. `retryAfterMs`: until the user's oldest live key expires.
  */
 export type OnceResult<T> =
   | { status: 'applied'; outcome: T }
   | { status: 'replayed'; outcome: T; answer: StoredAnswer | null }
-  | { status: 'key-reused' };
+  | { status: 'key-reused' }
+  | { status: 'too-many-keys'; retryAfterMs: number };
 
 /** The writes that can run under an Idempotency-Key, inside the key's transaction. */
 export type KeyedWrites = Pick<Store, 'addToCart' | 'setCartQuantity' | 'updateProfile'>;
@@ -148,9 +163,10 @@ export interface Store {
   setRole(id: string, role: Role): Promise<SetRoleResult>;
   /**
    * `setRole` by `actorId`, who must still be an enabled admin in the same transaction as
-   * the change (an admin demoted or disabled meanwhile gets `forbidden`, changing nothing).
+   * the change (an admin demoted or disabled meanwhile gets `forbidden`, changing nothing),
+   * and with `guard`, still in the session it names (else `session-ended`, changing nothing).
    */
-  setRoleAs(actorId: string, id: string, role: Role): Promise<SetRoleAsResult>;
+  setRoleAs(actorId: string, id: string, role: Role, guard?: SessionGuard): Promise<SetRoleAsResult>;
   listUsers(): Promise<UserRecord[]>;
   /**
    * Replaces a user's password hash while it is still `currentHash` (a rehash must not undo
@@ -158,8 +174,16 @@ export interface Store {
    * false for an unknown user or a hash changed meanwhile.
    */
   replacePasswordHash(id: string, currentHash: string, newHash: string): Promise<boolean>;
-  /** "Sign out everywhere": sessions that began before now (or under an earlier epoch, which this bumps) are refused. */
-  revokeSessions(id: string, beforeMs: number): Promise<boolean>;
+  /**
+   * "Sign out everywhere": sessions that began before now (or under an earlier epoch, which
+   * this bumps) are refused. false for an unknown user, or (with `guard`) one whose session
+   * is no longer valid: nothing written.
+   */
+  revokeSessions(id: string, beforeMs: number, guard?: SessionGuard): Promise<boolean>;
+  /**
+   * Either way the epoch moves (and disabling records the instant as `revokedBefore`), so
+   * no session from before is valid again once the account is enabled again.
+   */
   setDisabled(id: string, disabled: boolean): Promise<boolean>;
   deleteUser(id: string): Promise<boolean>;
   listProducts(page: number, pageSize: number): Promise<ProductPage>;
@@ -167,17 +191,25 @@ export interface Store {
   /** Inserts the products whose id is not present yet; returns how many were added. */
   insertMissingProducts(products: Product[]): Promise<number>;
   getCart(userId: string): Promise<Cart>;
-  addToCart(userId: string, productId: number, quantity: number): Promise<AddToCartResult>;
-  setCartQuantity(userId: string, productId: number, quantity: number): Promise<SetQuantityResult>;
+  /** With `guard`, nothing is written unless the session is still valid (`session-ended`). */
+  addToCart(userId: string, productId: number, quantity: number, guard?: SessionGuard): Promise<AddToCartResult>;
+  /** With `guard`, nothing is written unless the session is still valid (`session-ended`). */
+  setCartQuantity(userId: string, productId: number, quantity: number, guard?: SessionGuard): Promise<SetQuantityResult>;
   /**
    * Runs `write` at most once per (user, key): the key is recorded in the write's own
    * transaction, before it, so a write that commits after its caller gave up is found by
    * the retry, and a concurrent retry waits for the first and then replays. The outcome
-   * is stored as JSON: `T` must be plain data.
+   * is stored as JSON: `T` must be plain data. A fresh key beyond the user's cap of live
+   * keys (`MAX_LIVE_IDEMPOTENCY_KEYS` unless configured) runs nothing: `too-many-keys`.
    */
   applyOnce<T>(claim: IdempotencyClaim, write: (writes: KeyedWrites) => Promise<T>): Promise<OnceResult<T>>;
   /** Records the answer for a key applied earlier; the first answer recorded stays. */
   recordAnswer(userId: string, key: string, answer: StoredAnswer): Promise<void>;
+  /**
+   * Deletes up to `maxRows` keys (of any user) that expired by `beforeMs`; returns how many.
+   * The store calls it on a timer of its own; a bounded batch keeps each call's write short.
+   */
+  deleteExpiredIdempotencyKeys(beforeMs: number, maxRows: number): Promise<number>;
   close(): Promise<void>;
 }
 

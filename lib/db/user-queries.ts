@@ -97,6 +97,27 @@ const renameUserInSession = precompile((db) =>
     .returningAll(),
 );
 
+/**
+ * Whether the session `guard` names is still valid (the user there, enabled, at its epoch),
+ * read in the caller's transaction before its write. PostgreSQL: the row is locked as the
+ * write's own UPDATE of it would lock it (FOR NO KEY UPDATE, which foreign-key checks do not
+ * wait for), so a revocation or disabling waits for the write's commit, and a write that
+ * waited for one re-reads the row as committed and is refused. SQLite: the app's transactions
+ * run one at a time on its one connection; should another connection (a script) commit after
+ * this read, the write that follows fails (SQLITE_BUSY_SNAPSHOT) instead of landing.
+ */
+export async function isSessionValid(db: Db, userId: string, guard: SessionGuard, lockRows: boolean): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('session_epoch', '=', guard.sessionEpoch)
+    .where('disabled_at', 'is', null)
+    .$if(lockRows, (query) => query.forNoKeyUpdate())
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 function isGuardMet(row: Selectable<UsersTable>, guard: SessionGuard | undefined): boolean {
   return !guard || (Number(row.session_epoch) === guard.sessionEpoch && row.disabled_at === null);
 }
@@ -172,15 +193,15 @@ export async function listUsers(db: Db): Promise<UserRecord[]> {
  * demoted or disabled by a transaction that committed meanwhile is not among them.
  * SQLite has no FOR UPDATE; its transactions already run one at a time (one connection).
  */
-async function lockEnabledAdmins(trx: Transaction<Database>, lockRows: boolean): Promise<string[]> {
+async function lockEnabledAdmins(trx: Transaction<Database>, lockRows: boolean): Promise<{ id: string; sessionEpoch: number }[]> {
   const rows = await trx
     .selectFrom('users')
-    .select('id')
+    .select(['id', 'session_epoch'])
     .where('role', '=', 'admin')
     .where('disabled_at', 'is', null)
     .$if(lockRows, (query) => query.forUpdate())
     .execute();
-  return rows.map((row) => row.id);
+  return rows.map((row) => ({ id: row.id, sessionEpoch: Number(row.session_epoch) }));
 }
 
 async function changeRole(trx: Transaction<Database>, id: string, role: Role, enabledAdminIds: string[]): Promise<SetRoleResult> {
@@ -207,25 +228,37 @@ export async function setRole(
   role: Role,
   options: { lockRows: boolean },
 ): Promise<SetRoleResult> {
-  return db.transaction().execute(async (trx) => changeRole(trx, id, role, await lockEnabledAdmins(trx, options.lockRows)));
+  return db.transaction().execute(async (trx) => {
+    const enabledAdmins = await lockEnabledAdmins(trx, options.lockRows);
+    return changeRole(trx, id, role, enabledAdmins.map((admin) => admin.id));
+  });
 }
 
 /**
- * `setRole` on behalf of `actorId`, whose own role is read in the same transaction: an
- * admin demoted (or disabled) after their request was authorised cannot still change roles.
+ * `setRole` on behalf of `actorId`, whose own role (and with `guard`, session) is read in the
+ * same transaction: an admin demoted, disabled or signed out everywhere after their request
+ * was authorised cannot still change roles. The actor's row is among the admins locked first,
+ * so no other lock is taken before them (two admins' changes cannot deadlock).
  */
 export async function setRoleAs(
   db: Kysely<Database>,
   actorId: string,
   id: string,
   role: Role,
-  options: { lockRows: boolean },
+  options: { lockRows: boolean; guard?: SessionGuard },
 ): Promise<SetRoleAsResult> {
   return db.transaction().execute(async (trx) => {
-    const enabledAdminIds = await lockEnabledAdmins(trx, options.lockRows);
-    if (!enabledAdminIds.includes(actorId)) return 'forbidden';
-    return changeRole(trx, id, role, enabledAdminIds);
+    const enabledAdmins = await lockEnabledAdmins(trx, options.lockRows);
+    const actor = enabledAdmins.find((admin) => admin.id === actorId);
+    if (options.guard && !(await isActorSessionValid(trx, actorId, actor, options.guard))) return 'session-ended';
+    if (!actor) return 'forbidden';
+    return changeRole(trx, id, role, enabledAdmins.map((admin) => admin.id));
   });
+}
+
+/** An actor who is no enabled admin changes nothing either way: the read needs no lock. */
+async function isActorSessionValid(trx: Transaction<Database>, actorId: string, lockedActor: { sessionEpoch: number } | undefined, guard: SessionGuard) {
+  return lockedActor ? lockedActor.sessionEpoch === guard.sessionEpoch : isSessionValid(trx, actorId, guard, false);
 }
 
 /** Compare-and-set on the hash, so a rehash never overwrites a password changed meanwhile. */
@@ -239,8 +272,9 @@ export async function replacePasswordHash(db: Db, id: string, currentHash: strin
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function revokeSessions(db: Db, id: string, beforeMs: number): Promise<boolean> {
-  const result = await db
+/** With `guard`, by a session that must still be valid: the check is in the statement. */
+export async function revokeSessions(db: Db, id: string, beforeMs: number, guard?: SessionGuard): Promise<boolean> {
+  const revoke = db
     .updateTable('users')
     .set({
       revoked_before: beforeMs,
@@ -248,16 +282,30 @@ export async function revokeSessions(db: Db, id: string, beforeMs: number): Prom
       session_version: sql`session_version + 1`,
       updated_at: Date.now(),
     })
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', '=', id);
+  const result = await (guard ? revoke.where('session_epoch', '=', guard.sessionEpoch).where('disabled_at', 'is', null) : revoke).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
+/**
+ * The epoch moves both ways, in the same statement: re-enabling must not bring back the
+ * sessions that disabling ended (a token carries the epoch it began under). Disabling also
+ * moves `revoked_before` up to now, for tokens without an epoch (the time rule); the epoch
+ * already moved, so migration 0006's trigger adds no second bump.
+ */
 export async function setDisabled(db: Db, id: string, disabled: boolean): Promise<boolean> {
   const now = Date.now();
   const result = await db
     .updateTable('users')
-    .set({ disabled_at: disabled ? now : null, session_version: sql`session_version + 1`, updated_at: now })
+    .set({
+      disabled_at: disabled ? now : null,
+      session_epoch: sql`session_epoch + 1`,
+      session_version: sql`session_version + 1`,
+      updated_at: now,
+    })
+    .$if(disabled, (query) =>
+      query.set({ revoked_before: sql<number>`case when revoked_before is null or revoked_before < ${now} then ${now} else revoked_before end` }),
+    )
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

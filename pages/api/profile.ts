@@ -1,4 +1,4 @@
-import { answerMutation, defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, requireUserId, requireUserIdForUpdate, sessionOrThrow } from '@/lib/api';
+import { answerMutation, defineRoute, RouteError, NOT_SIGNED_IN, readMutationBody, refuseEndedSession, requireSessionForWrite, requireUserId, sessionOrThrow } from '@/lib/api';
 import { sessionPatchSchema } from '@/lib/auth/session-patch';
 import { getStore } from '@/lib/db';
 import type { UserRecord } from '@/lib/db/store';
@@ -20,13 +20,14 @@ export default defineRoute({
   /** PATCH /api/profile `{ name?, preferences? }`: the store first, then the session; once per Idempotency-Key. */
   PATCH: async (req, res, requestSession) => {
     const body = await readMutationBody(req);
-    const userId = await requireUserIdForUpdate(requestSession);
+    const { userId, guard } = await requireSessionForWrite(requestSession);
     const change = sessionPatchSchema.parse(body ?? {});
     await answerMutation(
       { req, res, session: requestSession, userId, body },
-      (writes) => writes.updateProfile(userId, change),
+      (writes) => writes.updateProfile(userId, change, guard),
       async (user) => {
-        if (!user) throw new RouteError(401, NOT_SIGNED_IN);
+        // The guard failed: revoked, disabled or deleted since the session was checked.
+        if (!user) return refuseEndedSession(requestSession, userId);
         const session = sessionOrThrow(await requestSession.update());
         return { status: 200, body: { profile: toProfile(user), session } };
       },

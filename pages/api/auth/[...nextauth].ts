@@ -1,11 +1,19 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import NextAuth from 'next-auth';
-import { setApiHeaders } from '@/lib/api';
+import { RouteError, setApiHeaders } from '@/lib/api';
 import { getAuthOptions, getSessions } from '@/lib/auth';
 import { getSignInThrottle } from '@/lib/auth/app-sign-in-throttle';
 import { dropUnusableCallbackUrls } from '@/lib/auth/callback-url';
+import { readNextAuthBody } from '@/lib/auth/read-next-auth-body';
 import { throttleSignIn } from '@/lib/auth/throttle-sign-in';
 import { getEnv } from '@/lib/env';
+
+/**
+ * The body is read by readNextAuthBody, not by Next: Next's parser allows 1 MB, has no
+ * time limit and answers its refusals in plain text; `sizeLimit` alone would fix only the
+ * first. It hands next-auth `req.body` parsed as Next would.
+ */
+export const config = { api: { bodyParser: false } };
 
 /**
  * next-auth's three-argument form reads the options per request: building the route needs no
@@ -33,12 +41,24 @@ function isCredentialsCallback(req: NextApiRequest): boolean {
   return action === 'callback' && provider === 'credentials';
 }
 
-export default function auth(req: NextApiRequest, res: NextApiResponse) {
+/** 413/408/400/415 `{ error, ... }`, with the reader's headers (Connection: close for a body left unread). */
+function answerBodyRefusal(res: NextApiResponse, error: RouteError): void {
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  res.status(error.status).json({ error: error.message, ...error.details });
+}
+
+export default async function auth(req: NextApiRequest, res: NextApiResponse) {
   setApiHeaders(res);
   // next-auth 4.24 answers 500 ("Callback for provider type credentials not supported") to a GET here.
   if (isCredentialsCallback(req) && req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
     return res.status(405).json({ error: `Method ${req.method ?? ''} not allowed`, allow: 'POST' });
+  }
+  try {
+    req.body = await readNextAuthBody(req);
+  } catch (error) {
+    if (error instanceof RouteError) return answerBodyRefusal(res, error);
+    throw error;
   }
   dropUnusableCallbackUrls(req, getEnv().appUrl.origin);
   // Every password check goes through the throttle first (issue 13: unlimited guesses, a scrypt each).

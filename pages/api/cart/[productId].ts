@@ -1,6 +1,6 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
 import type { RequestSession } from '@/lib/session';
-import { answerMutation, defineRoute, readMutationBody, requireUserIdForUpdate } from '@/lib/api';
+import { answerMutation, assertNoMutationBody, defineRoute, readMutationBody, requireSessionForWrite } from '@/lib/api';
 import { productIdSchema, setQuantitySchema } from '@/lib/cart/cart-input';
 import { answerCartChange } from '@/lib/cart/cart-outcome';
 
@@ -8,11 +8,11 @@ export const config = { api: { bodyParser: false } };
 
 /** Once per Idempotency-Key, like every mutation. */
 async function setQuantity(req: NextApiRequest, res: NextApiResponse, requestSession: RequestSession, body: unknown, quantity: number) {
-  const userId = await requireUserIdForUpdate(requestSession);
+  const { userId, guard } = await requireSessionForWrite(requestSession);
   const productId = productIdSchema.parse(req.query.productId);
   await answerMutation(
     { req, res, session: requestSession, userId, body },
-    (writes) => writes.setCartQuantity(userId, productId, quantity),
+    (writes) => writes.setCartQuantity(userId, productId, quantity, guard),
     answerCartChange(requestSession, userId, productId),
   );
 }
@@ -23,8 +23,9 @@ export default defineRoute({
     const body = await readMutationBody(req);
     await setQuantity(req, res, session, body, setQuantitySchema.parse(body ?? {}).quantity);
   },
+  /** DELETE /api/cart/:productId, without a body (400 for one). */
   DELETE: async (req, res, session) => {
-    const body = await readMutationBody(req);
-    await setQuantity(req, res, session, body, 0);
+    await assertNoMutationBody(req);
+    await setQuantity(req, res, session, undefined, 0);
   },
 });

@@ -1,4 +1,4 @@
-import { answerMutation, defineRoute, readMutationBody, requireUserId, requireUserIdForUpdate } from '@/lib/api';
+import { answerMutation, defineRoute, readMutationBody, requireSessionForWrite, requireUserId } from '@/lib/api';
 import { addToCartSchema } from '@/lib/cart/cart-input';
 import { answerCartChange } from '@/lib/cart/cart-outcome';
 import { getStore } from '@/lib/db';
@@ -14,11 +14,11 @@ export default defineRoute({
   /** POST /api/cart `{ productId, quantity }`: adds to the line (1-99 in all); once per Idempotency-Key. */
   POST: async (req, res, requestSession) => {
     const body = await readMutationBody(req);
-    const userId = await requireUserIdForUpdate(requestSession);
+    const { userId, guard } = await requireSessionForWrite(requestSession);
     const { productId, quantity } = addToCartSchema.parse(body ?? {});
     await answerMutation(
       { req, res, session: requestSession, userId, body },
-      (writes) => writes.addToCart(userId, productId, quantity),
+      (writes) => writes.addToCart(userId, productId, quantity, guard),
       answerCartChange(requestSession, userId, productId),
     );
   },

@@ -1,4 +1,4 @@
-import { defineRoute, readMutationBody, requireUserId } from '@/lib/api';
+import { defineRoute, readMutationBody, refuseEndedSession, requireSessionForWrite } from '@/lib/api';
 import { getSessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
@@ -12,8 +12,9 @@ export const config = { api: { bodyParser: false } };
 export default defineRoute({
   POST: async (req, res, session) => {
     await readMutationBody(req);
-    const userId = await requireUserId(session);
-    await (await getStore()).revokeSessions(userId, Date.now());
+    const { userId, guard } = await requireSessionForWrite(session);
+    // A session that ended meanwhile revokes nothing: not the sessions begun since.
+    if (!(await (await getStore()).revokeSessions(userId, Date.now(), guard))) await refuseEndedSession(session, userId);
     getSessionStates().forget(userId);
     await session.end();
     res.status(200).json({ revoked: true });

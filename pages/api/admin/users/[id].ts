@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, readMutationBody, requireAdmin, RouteError } from '@/lib/api';
+import { defineRoute, readMutationBody, refuseEndedSession, requireAdminForWrite, RouteError } from '@/lib/api';
 import { getSessionStates } from '@/lib/auth';
 import { getStore } from '@/lib/db';
 
@@ -14,13 +14,15 @@ const roleChangeSchema = z.strictObject({ role: z.enum(['member', 'admin']) });
 export default defineRoute({
   PATCH: async (req, res, session) => {
     const body = await readMutationBody(req);
-    const actorId = await requireAdmin(session);
+    const { userId: actorId, guard } = await requireAdminForWrite(session);
     const { role } = roleChangeSchema.parse(body ?? {});
     const id = z.string().min(1).max(200).parse(req.query.id);
     const store = await getStore();
-    // The actor's role is checked again in the change's own transaction (demoted meanwhile: 403).
-    const result = await store.setRoleAs(actorId, id, role);
+    // The actor's role and session are checked again in the change's own transaction
+    // (demoted meanwhile: 403; signed out everywhere or disabled meanwhile: 401).
+    const result = await store.setRoleAs(actorId, id, role, guard);
     getSessionStates().forget(id);
+    if (result === 'session-ended') await refuseEndedSession(session, actorId);
     if (result === 'forbidden') throw new RouteError(403, 'Admins only');
     if (result === 'unknown-user') throw new RouteError(404, 'User not found');
     if (result === 'last-admin') throw new RouteError(409, 'The last admin cannot be demoted');
