@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appEnv, freePort, startApp, startNextServer } from '../../support/app-server';
 import { FIXTURE_DIR } from '../../support/build-fixture';
+import { demoProduct } from '@/lib/db/seed';
 import { type TestCookieJar } from '@/lib/session/testing';
 import { signInOverHttp, signInWithCredentials } from '../../support/http-sign-in';
 
@@ -30,9 +31,27 @@ export interface AppUnderContract {
   signInFields(): Record<string, string>;
   /** A path whose answer comes from `getServerSession` (an API route, or a page's getServerSideProps). */
   serverSessionPath: string;
+  /** A page whose getServerSideProps updates the session: GET `path` with `headers`; its HTML and the session then show the change. */
+  gsspUpdate: { path: string; headers: Record<string, string>; pageShows(html: string): boolean; sessionShows(session: SessionBody): boolean };
+  /** A route that writes cookies of its own with cookies-next around a session update (cookies-next.test.ts). */
+  cookiesNext: CookiesNextRoute;
 }
 
 export type SessionBody = { user?: Record<string, unknown>; expires?: string; [key: string]: unknown };
+
+/** An app's route that uses cookies-next (v6) for its own cookies in the request that updates the session. */
+export interface CookiesNextRoute {
+  /** Readies the signed-in jar (e.g. a cookie for the route to delete). */
+  prepare(url: string, jar: TestCookieJar): Promise<void>;
+  send(url: string, jar: TestCookieJar): Promise<Response>;
+  /** The route's own cookies it gives a value, and those it deletes. */
+  written: string[];
+  deleted: string[];
+  /** next-auth's session shows the route's update. */
+  shows(session: SessionBody): boolean;
+  /** A page whose getServerSideProps reads a written cookie (cookies-next's getCookie), and what it then shows. */
+  page?: { path: string; shows(html: string): boolean };
+}
 
 export function send(url: string, jar: TestCookieJar | null, method: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = {};
@@ -72,8 +91,27 @@ export const mainApp: AppUnderContract = {
   shrink: (url, jar) => send(`${url}/api/cart/${mainAppBoundary.get(url)}`, jar, 'DELETE'),
   signInFields: () => ({ email: 'alice@example.com', password: 'alice-password' }),
   serverSessionPath: '/admin', // getServerSideProps: a member gets the 403 page, with the session re-written
+  gsspUpdate: {
+    path: '/welcome', // a user on the default locale takes the browser's
+    headers: { 'accept-language': 'de-DE,de;q=0.9,en;q=0.8' },
+    pageShows: (html) => html.includes('data-testid="welcome-locale">de-DE</strong>'),
+    sessionShows: (session) => (session.user?.preferences as { locale?: unknown } | undefined)?.locale === 'de-DE',
+  },
+  cookiesNext: {
+    prepare: (url, jar) => emptyCart(url, jar),
+    send: (url, jar) => send(`${url}/api/cart`, jar, 'POST', { productId: 7, quantity: 1 }),
+    written: ['last-added-product'],
+    deleted: [],
+    shows: (session) => (session.cart as { count?: number } | undefined)?.count === 1,
+    page: { path: '/shop', shows: (html) => html.includes('data-testid="last-added"') && html.includes(demoProduct(7).name) },
+  },
 };
 const mainAppBoundary = new Map<string, number>();
+
+async function emptyCart(url: string, jar: TestCookieJar): Promise<void> {
+  const cart = (await (await send(`${url}/api/cart`, jar, 'GET')).json()) as { items: { productId: number }[] };
+  for (const line of cart.items) await applyTo(jar, send(`${url}/api/cart/${line.productId}`, jar, 'DELETE'));
+}
 
 /** The adoption fixture: stock next-auth, no database, a custom cookie name, claims only in the token. */
 export const stockApp: AppUnderContract = {
@@ -93,6 +131,19 @@ export const stockApp: AppUnderContract = {
   shrink: (url, jar) => refresh(url, jar, { note: 'short' }),
   signInFields: () => ({ username: `u${randomBytes(4).toString('hex')}`, password: 'stock-password' }),
   serverSessionPath: '/api/note',
+  gsspUpdate: {
+    path: '/onboarding',
+    headers: {},
+    pageShows: (html) => html.includes('Onboarded: yes'),
+    sessionShows: (session) => session.onboarded === 'yes',
+  },
+  cookiesNext: {
+    prepare: async (_url, jar) => void jar.set('stock-note-draft', 'unsaved'),
+    send: (url, jar) => send(`${url}/api/preferences`, jar, 'POST', { note: 'saved beside cookies-next' }),
+    written: ['stock-last-note', 'stock-note-saved-at'],
+    deleted: ['stock-note-draft'],
+    shows: (session) => session.note === 'saved beside cookies-next',
+  },
 };
 
 /** Awaits a response and carries its Set-Cookie into `jar`, as a browser would. */

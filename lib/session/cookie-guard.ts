@@ -1,13 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse } from 'cookie';
+import type { ServerResponse } from 'node:http';
 import type { NextAuthOptions } from 'next-auth';
 import { findSessionCookieNames } from './chunks';
 import { planGuardExpiries } from './cookie-writes';
-import { guardSessionAnswer } from './next-adapter';
+import { guardSessionAnswer, readRequestCookies, type SessionRequest } from './next-adapter';
 import { resolveSessionSettings, type SessionSettings, type SessionUpdaterOptions } from './settings';
 
 /** A request as Next hands it to API routes and `getServerSideProps` (cookies parsed), or a bare Node request. */
-export type GuardedRequest = IncomingMessage & { cookies?: Partial<Record<string, string>> };
+export type GuardedRequest = SessionRequest;
 
 /** One guard per response: a route that guards and then calls a guarded helper adds no second hook. */
 const guardedResponses = new WeakSet<ServerResponse>();
@@ -21,7 +20,7 @@ export function guardResponseCookies(settings: SessionSettings, req: GuardedRequ
   if (guardedResponses.has(res)) return;
   guardedResponses.add(res);
   const cookie = settings.cookieFor(req.headers);
-  const requestCookieNames = findSessionCookieNames(req.cookies ?? parse(req.headers.cookie ?? ''), cookie.name);
+  const requestCookieNames = findSessionCookieNames(readRequestCookies(req), cookie.name);
   guardSessionAnswer(res, cookie.name, (answered) => planGuardExpiries({ cookie, answered, requestCookieNames, maxChunks: settings.maxChunks }));
 }
 

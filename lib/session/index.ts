@@ -3,7 +3,8 @@
  * own `authOptions`. The server entry; the browser's is `./client`.
  *
  * - `createSessionUpdater(authOptions, options?)` -> `forRequest(req, res)`: read, update
- *   (`callbacks.jwt` with trigger "update", exactly as next-auth calls it), reissue, end.
+ *   (`callbacks.jwt` with trigger "update", exactly as next-auth calls it), reissue, end;
+ *   in an API route or in `getServerSideProps`.
  * - `withSessionCookieGuard(authOptions, handler)` / `sessions.guard(req, res)`: next-auth's own
  *   writes (its handler, `getServerSession`) expire every other cookie variant too.
  * - `tolerateStoreOutages(jwt, isOutage)`: next-auth keeps sessions through a store
@@ -14,6 +15,7 @@
  */
 export { createSessionUpdater, type RequestSession, type SessionUpdater } from './session-updater';
 export { withSessionCookieGuard, type GuardedRequest } from './cookie-guard';
+export type { SessionRequest } from './next-adapter';
 export type { SessionUpdate } from './update-session';
 export type { PatchCheck, PatchIssue, SessionUpdaterOptions } from './settings';
 export type { CurrentSession } from './read-session';

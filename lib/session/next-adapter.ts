@@ -1,9 +1,22 @@
-import type { ServerResponse } from 'node:http';
-import type { NextApiRequest, NextApiResponse } from 'next';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse } from 'cookie';
 import onHeaders from 'on-headers';
+import type { CookieMap } from './chunks';
 import type { AnsweredCookie, CookieWrite } from './cookie-writes';
 import { REVALIDATE_HEADER } from './revalidate-header';
 import { toSetCookieLine } from './set-cookie-line';
+
+/**
+ * A request as Next hands it to API routes (`NextApiRequest`) and `getServerSideProps`
+ * (`ctx.req`), cookies parsed; or a bare Node request, whose Cookie header is read instead.
+ * Responses are plain `ServerResponse`s: the toolkit uses no `res.status`/`res.json`.
+ */
+export type SessionRequest = IncomingMessage & { cookies?: Partial<Record<string, string>> };
+
+/** The request's cookies: Next's parsed map, or the Cookie header parsed as Next parses it (`cookie`). */
+export function readRequestCookies(req: SessionRequest): CookieMap {
+  return req.cookies ?? parse(req.headers.cookie ?? '');
+}
 
 /**
  * The name of a `name=value` pair: a Cookie header's pair, or a Set-Cookie line (its first
@@ -37,10 +50,13 @@ function keepSetCookies(res: ServerResponse, keep: (name: string) => boolean): v
  * that): written values in, expired ones out. The header's other pairs are kept as the browser sent them; a written
  * value goes in as its Set-Cookie line's own pair (encoded, as `cookie`'s parse decodes it).
  */
-function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[], lines: readonly string[], names: ReadonlySet<string>): void {
-  for (const { name, value } of writes) {
-    if (value === '') delete req.cookies[name];
-    else req.cookies[name] = value;
+function reflectInRequest(req: SessionRequest, writes: readonly CookieWrite[], lines: readonly string[], names: ReadonlySet<string>): void {
+  const { cookies } = req;
+  if (cookies) {
+    for (const { name, value } of writes) {
+      if (value === '') delete cookies[name];
+      else cookies[name] = value;
+    }
   }
   const header = req.headers.cookie;
   if (!header) return;
@@ -59,7 +75,7 @@ function reflectInRequest(req: NextApiRequest, writes: readonly CookieWrite[], l
  * Serialised as `cookie` does (as next-auth does; set-cookie-line.ts) and set in one header
  * update, rather than one `setCookie` per cookie that re-parses the request and re-sets the whole list.
  */
-export async function writeSessionCookies(req: NextApiRequest, res: NextApiResponse, writes: readonly CookieWrite[]): Promise<void> {
+export async function writeSessionCookies(req: SessionRequest, res: ServerResponse, writes: readonly CookieWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const names = new Set(writes.map((write) => write.name));
   const kept = setCookieHeaders(res).filter((header) => !names.has(nameOf(header)));
@@ -69,7 +85,7 @@ export async function writeSessionCookies(req: NextApiRequest, res: NextApiRespo
 }
 
 /** The browser's copy of the session is stale; the answer is per user. */
-export function markSessionChanged(res: NextApiResponse): void {
+export function markSessionChanged(res: ServerResponse): void {
   res.setHeader(REVALIDATE_HEADER, 'true');
   res.setHeader('Cache-Control', 'no-store');
 }
@@ -93,8 +109,8 @@ function keepLastSessionCookies(res: ServerResponse, cookieName: string): void {
  * - otherwise one header per session-cookie name, even when the route called
  *   `getServerSession` after an update (it appends a cookie of its own).
  */
-export function settleSessionHeaders(res: NextApiResponse, cookieName: string, issuedSession: () => boolean): void {
-  onHeaders(res, function settle(this: NextApiResponse) {
+export function settleSessionHeaders(res: ServerResponse, cookieName: string, issuedSession: () => boolean): void {
+  onHeaders(res, function settle(this: ServerResponse) {
     if (this.statusCode >= 400 && issuedSession()) {
       keepSetCookies(this, (name) => !name.startsWith(cookieName));
       this.removeHeader(REVALIDATE_HEADER);

@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import type { NextApiRequest, NextApiResponse } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { findSessionCookieNames } from './chunks';
 import { guardResponseCookies, type GuardedRequest } from './cookie-guard';
 import { planSessionEnd, type CookieWrite } from './cookie-writes';
-import { markSessionChanged, settleSessionHeaders, writeSessionCookies } from './next-adapter';
+import { markSessionChanged, readRequestCookies, settleSessionHeaders, writeSessionCookies, type SessionRequest } from './next-adapter';
 import { readSessionToken, type CurrentSession } from './read-session';
 import { resolveSessionSettings, type SessionSettings, type SessionUpdaterOptions } from './settings';
 import { computeReissue, computeSessionUpdate, type SessionUpdate } from './update-session';
@@ -26,7 +25,16 @@ export interface RequestSession {
 }
 
 export interface SessionUpdater {
-  forRequest(req: NextApiRequest, res: NextApiResponse): RequestSession;
+  /**
+   * The request's session, in an API route or `getServerSideProps` (`ctx.req`, `ctx.res`).
+   * @example
+   * export const getServerSideProps = async ({ req, res }) => {
+   *   const result = await sessions.forRequest(req, res).update({ onboarded: 'yes' });
+   *   if (result.status !== 'updated') return { redirect: { destination: '/signin', permanent: false } };
+   *   return { props: { session: result.session } };
+   * };
+   */
+  forRequest(req: SessionRequest, res: ServerResponse): RequestSession;
   /**
    * Guards a response that next-auth may write the session to (a route or `getServerSideProps`
    * that calls `getServerSession`): when it writes the session cookie, it also expires the
@@ -58,7 +66,7 @@ export function createSessionUpdater(authOptions: NextAuthOptions, options: Sess
   };
 }
 
-function openRequestSession(settings: SessionSettings, req: NextApiRequest, res: NextApiResponse): RequestSession {
+function openRequestSession(settings: SessionSettings, req: SessionRequest, res: ServerResponse): RequestSession {
   const cookie = settings.cookieFor(req.headers);
   let current: Promise<CurrentSession | null> | undefined;
   let lastWrite: 'issued' | 'ended' | undefined;
@@ -68,7 +76,7 @@ function openRequestSession(settings: SessionSettings, req: NextApiRequest, res:
   const withWritten = (names: readonly string[]) => [...new Set([...names, ...writtenNames])];
   const carried = (session: CurrentSession): CurrentSession => ({ ...session, cookieNames: withWritten(session.cookieNames) });
 
-  const read = () => (current ??= readSessionToken(req.cookies, cookie, settings.codec));
+  const read = () => (current ??= readSessionToken(readRequestCookies(req), cookie, settings.codec));
 
   async function write(cookies: CookieWrite[], kind: 'issued' | 'ended'): Promise<void> {
     if (cookies.length === 0) return;
@@ -103,7 +111,7 @@ function openRequestSession(settings: SessionSettings, req: NextApiRequest, res:
     },
     async end() {
       // The request's names whether or not they decode: strays and garbage go too.
-      const requestCookieNames = withWritten(findSessionCookieNames(req.cookies, cookie.name));
+      const requestCookieNames = withWritten(findSessionCookieNames(readRequestCookies(req), cookie.name));
       await write(planSessionEnd({ cookie, requestCookieNames, maxChunks: settings.maxChunks }), 'ended');
       current = Promise.resolve(null);
     },

@@ -1,6 +1,7 @@
 import { answerMutation, defineRoute, readMutationBody, requireSessionForWrite, requireUserId } from '@/lib/api';
 import { addToCartSchema } from '@/lib/cart/cart-input';
 import { answerCartChange } from '@/lib/cart/cart-outcome';
+import { rememberLastAdded } from '@/lib/cart/last-added';
 import { getStore } from '@/lib/db';
 
 export const config = { api: { bodyParser: false } };
@@ -19,7 +20,11 @@ export default defineRoute({
     await answerMutation(
       { req, res, session: requestSession, userId, body },
       (writes) => writes.addToCart(userId, productId, quantity, guard),
-      answerCartChange(requestSession, userId, productId),
+      async (outcome) => {
+        const reply = await answerCartChange(requestSession, userId, productId)(outcome); // throws when nothing was added
+        await rememberLastAdded({ req, res }, productId); // the shop page's hint, beside the session
+        return reply;
+      },
     );
   },
 });
