@@ -1,20 +1,20 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 
-/** The toolkit's two public entries; app code reaches nothing deeper. */
+/** The toolkit package's public entries; app code reaches nothing deeper. */
 const TOOLKIT_ENTRIES_ONLY = {
   patterns: [
     {
-      group: ['@/lib/session/*', '!@/lib/session/client', '**/lib/session/*', '!**/lib/session/client', '../session/*', '!../session/client'],
-      message: "Import the session toolkit through its entries: '@/lib/session' (server) or '@/lib/session/client' (browser).",
+      group: ['**/packages/**', 'next-auth-server-session/*', '!next-auth-server-session/client'],
+      message: "Import the session toolkit by its package name: 'next-auth-server-session' (server) or 'next-auth-server-session/client' (browser).",
     },
-    { group: ['**/session/testing'], message: "lib/session/testing is the toolkit's test kit: test code only." },
+    { group: ['next-auth-server-session/testing'], message: "next-auth-server-session/testing is the toolkit's test kit: test code only." },
   ],
 };
 
-/** The toolkit is lifted into other apps as it is: it imports nothing of this app's. */
+/** The toolkit is a package teams install: it imports nothing of this app's. */
 const TOOLKIT_STANDS_ALONE = {
-  patterns: [{ group: ['@/*', '../*'], message: 'lib/session imports no app code (lib/auth, lib/db, lib/env, lib/api, components).' }],
+  patterns: [{ group: ['@/*', '../*'], message: 'The toolkit package imports no app code (lib/auth, lib/db, lib/env, lib/api, components).' }],
 };
 
 const config = [
@@ -23,9 +23,9 @@ const config = [
   // CommonJS files (next.config.js, the jest reporter) are loaded by tools with require().
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   { files: ['lib/**/*.{ts,tsx}', 'pages/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', TOOLKIT_ENTRIES_ONLY] } },
-  { files: ['lib/session/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', TOOLKIT_STANDS_ALONE] } },
+  { files: ['packages/*/src/**/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', TOOLKIT_STANDS_ALONE] } },
   {
-    ignores: ['.next/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'next-env.d.ts', '__tests__/fixtures/*/lib/session/**', '__tests__/fixtures/*/.next/**', 'bench/stock-app/.next/**'],
+    ignores: ['.next/**', '**/node_modules/**', 'coverage/**', 'test-results/**', 'next-env.d.ts', 'packages/*/dist/**', '__tests__/fixtures/*/.next/**', 'bench/stock-app/.next/**'],
   },
 ];
 

@@ -12,7 +12,13 @@ const tsJest: Config['transform'] = {
 
 const shared: Config = {
   transform: tsJest,
-  moduleNameMapper: { '^@/(.*)$': '<rootDir>/$1' },
+  // The toolkit by its package name, as the app imports it, from its source (next build and tsc
+  // resolve it the same way, through tsconfig's paths); the fixture's build installs the packed tarball.
+  moduleNameMapper: {
+    '^@/(.*)$': '<rootDir>/$1',
+    '^next-auth-server-session$': '<rootDir>/packages/next-auth-server-session/src/index.ts',
+    '^next-auth-server-session/(client|testing)$': '<rootDir>/packages/next-auth-server-session/src/$1.ts',
+  },
   testEnvironment: 'node',
 };
 
@@ -35,7 +41,7 @@ const config: Config = {
     {
       ...shared,
       displayName: 'app',
-      // The fixture's own tests run here: this project's setup copies lib/session into it.
+      // The fixture's own tests run here (the toolkit by its package name, mapped to the source above).
       testMatch: ['<rootDir>/__tests__/app/**/*.test.ts', '<rootDir>/__tests__/fixtures/*/__tests__/**/*.test.ts'],
       globalSetup: '<rootDir>/support/build-app.ts',
     },

@@ -3,7 +3,7 @@ import { defineRoute } from '@/lib/api';
 import { logError, logWarn, MAX_LOG_VALUE_CHARS } from '@/lib/log';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as refreshRoute from '@/pages/api/session/refresh';
-import type { TestCookieJar } from '@/lib/session/testing';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from './helpers/routes';
 import { signInAsAlice } from './helpers/sign-in';
 

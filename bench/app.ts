@@ -3,7 +3,7 @@
  * in through next-auth's real credentials flow with a 10-line cart, like the codec's token.
  */
 import { signInOverHttp } from '../support/http-sign-in';
-import type { TestCookieJar } from '../lib/session/testing';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 
 export const SESSION_COOKIE = '__Secure-next-auth.session-token';
 export const CART_LINES = 10;

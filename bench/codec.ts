@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { decode as nextAuthDecode, encode as nextAuthEncode, type JWT } from 'next-auth/jwt';
 import { Bench, hrtimeNow } from 'tinybench';
-import { createSessionCodec } from '../lib/session/codec';
+import { createSessionCodec } from '@/packages/next-auth-server-session/src/codec';
 import { median } from '../support/measure/stats';
 import { realisticClaims } from './token-fixture';
 

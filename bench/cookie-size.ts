@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { trimClaims } from '../lib/auth/claims';
-import { encodeWithinBudget, MAX_COOKIE_BYTES } from '../lib/session/budget';
-import { countChunks, MAX_CHUNKS } from '../lib/session/chunks';
-import { createFastTokenCodec } from '../lib/session/token-codec';
+import { encodeWithinBudget, MAX_COOKIE_BYTES } from '@/packages/next-auth-server-session/src/budget';
+import { countChunks, MAX_CHUNKS } from '@/packages/next-auth-server-session/src/chunks';
+import { createFastTokenCodec } from '@/packages/next-auth-server-session/src/token-codec';
 import { realisticClaims } from './token-fixture';
 
 const CART_LINE_COUNTS = [0, 10, 50, 100, 150, 200, 300, 500];

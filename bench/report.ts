@@ -1,6 +1,6 @@
 /** docs/benchmarks.md: the block between the markers is regenerated; the hand-written text around it is kept. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { CHUNK_SIZE_CHARS } from '../lib/session/chunks';
+import { CHUNK_SIZE_CHARS } from '@/packages/next-auth-server-session/src/chunks';
 import { CART_LINES } from './app';
 import type { CodecBenchResult } from './codec';
 import type { CookieSizeResult } from './cookie-size';

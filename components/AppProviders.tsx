@@ -3,7 +3,7 @@ import { SessionProvider } from 'next-auth/react';
 import type { ReactNode } from 'react';
 import { SWRConfig } from 'swr';
 import { fetcher } from '@/lib/http';
-import { SessionSync } from '@/lib/session/client';
+import { SessionSync } from 'next-auth-server-session/client';
 import { SessionTheme } from './SessionTheme';
 
 /** SWR keys whose data is per-user: refetched whenever the session's content changes. */

@@ -7,7 +7,7 @@ import { getSessions } from '@/lib/auth';
 import { pickBrowserLocale } from '@/lib/browser-locale';
 import { getStore } from '@/lib/db';
 import { DEFAULT_PREFERENCES } from '@/lib/preferences';
-import type { RequestSession } from '@/lib/session';
+import type { RequestSession } from 'next-auth-server-session';
 
 interface Props {
   /** Taken by _app for its SessionProvider, which then starts from the updated session. */

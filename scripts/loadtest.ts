@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type autocannon from 'autocannon';
 import { startApp, type RunningApp } from '../support/app-server';
 import buildApp from '../support/build-app';
-import type { TestCookieJar } from '../lib/session/testing';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 import { fillCart, signIn } from '../bench/app';
 import { percentile } from '../support/measure/stats';
 import { runWindowedLoad } from '../support/measure/windowed-load';

@@ -17,8 +17,8 @@ import type { AddressInfo } from 'node:net';
 import { parse } from 'cookie';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import type { NextAuthOptions } from 'next-auth';
-import { createSessionUpdater } from '../lib/session';
-import { createSessionTestKit } from '../lib/session/testing';
+import { createSessionUpdater } from 'next-auth-server-session';
+import { createSessionTestKit } from 'next-auth-server-session/testing';
 
 const REQUESTS = Number(process.argv[2] ?? 3000);
 const STRAY_CHARS = Number(process.argv[3] ?? 12_000);

@@ -3,7 +3,7 @@ import { buildFixture } from './build-fixture';
 import { isBuildFresh, nextBuild } from './next-build';
 
 /** What the app's build reads, besides node_modules. */
-export const APP_SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
+export const APP_SOURCES = ['pages', 'lib', 'components', 'styles', 'types', 'packages/next-auth-server-session/src', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
 const SOURCES = [...APP_SOURCES, 'package-lock.json'];
 
 /** The app's `next build`, unless the build is newer than every source (always in CI); true when it built. */
@@ -21,7 +21,7 @@ export default async function buildApp(): Promise<void> {
   if (process.env.APP_BUILT_THIS_RUN === '1') return;
   process.env.APP_BUILT_THIS_RUN = '1';
   const fixtureStarted = Date.now();
-  buildFixture(); // small, and it must carry the current lib/session: always rebuilt
+  buildFixture(); // small, and it must carry the current package: always repacked and rebuilt
   console.log(`\n[app tests] fixture build took ${Math.round((Date.now() - fixtureStarted) / 1000)} s`);
   const started = Date.now();
   if (buildAppWhenStale()) console.log(`\n[app tests] next build took ${Math.round((Date.now() - started) / 1000)} s`);

@@ -1,4 +1,4 @@
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 
 /**
  * next-auth's real credentials flow over HTTP against a running app (GET csrf, POST

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createStore, type Store } from '@/lib/db';
 import { type RunningApp, startApp } from '../../support/app-server';
 import { setCookiesOf } from '../helpers/cookie-jar';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { signInOverHttp } from '../../support/http-sign-in';
 
 const SESSION_COOKIE = '__Secure-next-auth.session-token';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appEnv, freePort, startApp, startNextServer } from '../../support/app-server';
 import { FIXTURE_DIR } from '../../support/build-fixture';
 import { demoProduct } from '@/lib/db/seed';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { signInOverHttp, signInWithCredentials } from '../../support/http-sign-in';
 
 export type Mode = 'http' | 'https';

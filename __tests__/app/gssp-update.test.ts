@@ -1,6 +1,6 @@
 import { setCookiesOf } from '../helpers/cookie-jar';
 import { sessionCookieWritesOf } from '../helpers/session-cookie';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { type AppUnderContract, applyTo, mainApp, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
 
 /**

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { type RunningApp, startApp } from '../../support/app-server';
 import { signInOverHttp } from '../../support/http-sign-in';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
-import type { TestCookieJar } from '@/lib/session/testing';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 
 /**
  * Two `next start` instances behind one NEXTAUTH_URL (A's), on one PostgreSQL database,

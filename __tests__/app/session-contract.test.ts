@@ -1,6 +1,6 @@
 import { getToken } from 'next-auth/jwt';
 import { type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { type AppUnderContract, applyTo, mainApp, type Mode, nextAuthWriters, refresh, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
 
 /**

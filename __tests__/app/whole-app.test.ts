@@ -3,7 +3,7 @@ import http from 'node:http';
 import request from 'supertest';
 import { type RunningApp, startApp, startAppExpectingFailure } from '../../support/app-server';
 import { cookieWritesOf, setCookiesOf } from '../helpers/cookie-jar';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { signInOverHttp } from '../../support/http-sign-in';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 

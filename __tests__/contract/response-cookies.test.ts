@@ -4,9 +4,9 @@ import type { NextAuthOptions } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { getServerSession } from 'next-auth/next';
 import { getAuthOptions, getSessions } from '@/lib/auth';
-import { createSessionUpdater, type SessionUpdater } from '@/lib/session';
+import { createSessionUpdater, type SessionUpdater } from 'next-auth-server-session';
 import { setCookiesOf } from '../helpers/cookie-jar';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import { signInAsAlice } from '../helpers/sign-in';
 import { TEST_SECRET } from '../helpers/test-env';
 
@@ -16,9 +16,6 @@ import { TEST_SECRET } from '../helpers/test-env';
  * unrelated cookie, or one that fails after issuing a session): other cookies kept,
  * `getServerSession` first as a stock route protects itself, and error answers.
  */
-// The fixture's route imports the toolkit from its own lib/session, which the app tests' build
-// step copies in (support/build-fixture.ts): here it is this repository's, copied or not.
-jest.mock('../fixtures/stock-app/lib/session', () => jest.requireActual('../../lib/session'), { virtual: true });
 // Loaded without a static import: the fixture type-checks under its own tsconfig and
 // next-auth types (its build does that), not under this app's augmented ones.
 const { authOptions: stockAuthOptions } = jest.requireActual<{ authOptions: NextAuthOptions }>('../fixtures/stock-app/pages/api/auth/[...nextauth]');

@@ -35,33 +35,42 @@ describe.each(['docs/adopting.md', 'docs/testing.md'])('%s', (doc) => {
   });
 });
 
-describe('docs/adopting.md: what to install', () => {
-  /** Packages an adopter's app provides already: the stack the toolkit is for. */
-  const PROVIDED = new Set(['next', 'next-auth', 'react']);
+describe('the toolkit package: what it declares and what the guide installs', () => {
+  const PACKAGE_DIR = path.join(ROOT, 'packages', 'next-auth-server-session');
+  const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8')) as {
+    name: string;
+    dependencies: Record<string, string>;
+    peerDependencies: Record<string, string>;
+  };
 
-  /** The packages lib/session loads at run time, imported or re-exported (type-only ones need nothing installed). */
+  /** The packages its source loads at run time, imported or re-exported (type-only ones need nothing installed). */
   function packagesImportedByToolkit(): string[] {
-    const dir = path.join(ROOT, 'lib', 'session');
+    const dir = path.join(PACKAGE_DIR, 'src');
     const packages = new Set<string>();
     for (const file of readdirSync(dir).filter((name) => /\.tsx?$/.test(name))) {
       const source = readFileSync(path.join(dir, file), 'utf8');
       for (const [, typeOnly, specifier] of source.matchAll(/^(?:import|export) (type )?[^;]*? from '([^']+)';/gm)) {
         if (typeOnly || !specifier || specifier.startsWith('.') || specifier.startsWith('node:')) continue;
-        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
-        if (!PROVIDED.has(name)) packages.add(name);
+        packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
       }
     }
     return [...packages].sort();
   }
 
-  it('names every package the copied toolkit imports in its npm install line', () => {
-    const markdown = readFileSync(path.join(ROOT, 'docs', 'adopting.md'), 'utf8');
-    const installLine = markdown.split('\n').find((line) => line.startsWith('npm install ')) ?? '';
-    const named = [...installLine.matchAll(/(?:^|\s)(@?[a-z0-9][\w./-]*?)@[\^~\d]/g)].map((match) => match[1]);
-
+  it('declares every package its source imports, as a dependency or a peer, and depends on nothing it does not import', () => {
     const imported = packagesImportedByToolkit();
+    const declared = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)];
 
-    expect(imported.length).toBeGreaterThanOrEqual(3);
-    expect(imported.filter((name) => !named.includes(name))).toEqual([]);
+    expect(imported.filter((name) => !declared.includes(name))).toEqual([]);
+    expect(Object.keys(manifest.dependencies).filter((name) => !imported.includes(name))).toEqual([]);
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['next', 'next-auth', 'react', 'swr']);
+  });
+
+  it('is installed by name in docs/adopting.md, and no guide tells a team to copy its folder', () => {
+    const adopting = readFileSync(path.join(ROOT, 'docs', 'adopting.md'), 'utf8');
+    const testing = readFileSync(path.join(ROOT, 'docs', 'testing.md'), 'utf8');
+
+    expect(adopting.split('\n')).toContain(`npm install ${manifest.name}`);
+    expect(`${adopting}\n${testing}`).not.toMatch(/[Cc]opy (the toolkit|`?lib\/session)/);
   });
 });

@@ -1,5 +1,5 @@
 import type { SetCookie } from 'cookie';
-import { parseSetCookies, type SetCookieSource } from '@/lib/session/testing';
+import { parseSetCookies, type SetCookieSource } from 'next-auth-server-session/testing';
 
 /**
  * A response's Set-Cookie headers read attribute by attribute (`cookie`'s parser, through

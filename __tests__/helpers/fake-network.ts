@@ -1,5 +1,5 @@
 import type { Session } from 'next-auth';
-import { REVALIDATE_HEADER } from '@/lib/session/revalidate-header';
+import { REVALIDATE_HEADER } from '@/packages/next-auth-server-session/src/revalidate-header';
 
 /**
  * A stand-in for the server at the network boundary (global fetch), for jsdom tests.

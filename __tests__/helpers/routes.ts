@@ -1,7 +1,7 @@
 import { testApiHandler } from 'next-test-api-route-handler';
 import type { NextApiHandler } from 'next';
 import { type SetCookie, setCookiesOf } from './cookie-jar';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 
 export interface RouteModule {
   default: NextApiHandler;

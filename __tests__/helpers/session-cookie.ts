@@ -1,8 +1,8 @@
 import { decode } from 'next-auth/jwt';
 import type { JWT } from 'next-auth/jwt';
 import { type CookieWrites, cookieWritesOf, deletesCookie, type SetCookie } from './cookie-jar';
-import { joinChunks } from '@/lib/session';
-import type { TestCookieJar } from '@/lib/session/testing';
+import { joinChunks } from 'next-auth-server-session';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 import { TEST_SECRET } from './test-env';
 
 export const SESSION_COOKIE = 'next-auth.session-token';

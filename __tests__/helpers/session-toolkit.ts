@@ -2,7 +2,7 @@ import type { NextApiHandler } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import NextAuth from 'next-auth/next';
 import { encode, type JWT } from 'next-auth/jwt';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute, type RouteCall, type RouteResult } from './routes';
 import { TEST_SECRET } from './test-env';
 

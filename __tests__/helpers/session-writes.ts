@@ -1,5 +1,5 @@
 import type { Store } from '@/lib/db/store';
-import type { TestCookieJar } from '@/lib/session/testing';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 import * as cartLineRoute from '@/pages/api/cart/[productId]';
 import * as cartRoute from '@/pages/api/cart';
 import * as profileRoute from '@/pages/api/profile';

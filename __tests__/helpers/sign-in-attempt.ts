@@ -1,6 +1,6 @@
 import { testApiHandler } from 'next-test-api-route-handler';
 import type { IncomingMessage } from 'node:http';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import type { RouteModule } from './routes';
 import { SESSION_COOKIE } from './session-cookie';
 

@@ -1,4 +1,4 @@
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute, type RouteModule, type RouteResult } from './routes';
 
 async function nextAuthRoute(): Promise<RouteModule> {

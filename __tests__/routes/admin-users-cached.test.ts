@@ -4,7 +4,7 @@ process.env.SESSION_VERSION_CACHE_MS = '60000';
 import 'next-test-api-route-handler';
 import * as adminUsersRoute from '@/pages/api/admin/users';
 import * as cartRoute from '@/pages/api/cart';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from '../helpers/routes';
 import { SESSION_COOKIE, sessionCookieWritesOf } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';

@@ -2,7 +2,7 @@ import 'next-test-api-route-handler';
 import * as adminUserRoute from '@/pages/api/admin/users/[id]';
 import * as adminUsersRoute from '@/pages/api/admin/users';
 import type { Store, UserRecord } from '@/lib/db';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute, type RouteResult } from '../helpers/routes';
 import { SESSION_COOKIE, sessionCookieWritesOf } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';

@@ -1,6 +1,6 @@
 import 'next-test-api-route-handler';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from '../helpers/routes';
 
 const APP = 'http://localhost:3000';

@@ -4,7 +4,7 @@ import * as cartRoute from '@/pages/api/cart';
 import { getServerSideProps } from '@/pages/shop';
 import { LAST_ADDED_COOKIE } from '@/lib/cart/last-added';
 import { demoProduct } from '@/lib/db/seed';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from '../helpers/routes';
 import { SESSION_COOKIE, decodeSessionOf } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';

@@ -3,7 +3,7 @@ import { getStore } from '@/lib/db';
 import * as cartRoute from '@/pages/api/cart';
 import * as cartLineRoute from '@/pages/api/cart/[productId]';
 import * as productsRoute from '@/pages/api/products';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from '../helpers/routes';
 import { decodeSessionOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';

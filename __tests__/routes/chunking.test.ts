@@ -1,11 +1,11 @@
 import 'next-test-api-route-handler';
 import { getToken } from 'next-auth/jwt';
 import { getStore } from '@/lib/db';
-import { CHUNK_SIZE_CHARS, MAX_CHUNKS } from '@/lib/session';
+import { CHUNK_SIZE_CHARS, MAX_CHUNKS } from 'next-auth-server-session';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as cartRoute from '@/pages/api/cart';
 import * as refreshRoute from '@/pages/api/session/refresh';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from '../helpers/routes';
 import { SESSION_COOKIE, sessionCookieWritesOf, sessionTokenOf } from '../helpers/session-cookie';
 import { ALICE, signInAsAlice } from '../helpers/sign-in';

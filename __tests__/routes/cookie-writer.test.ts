@@ -3,7 +3,7 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import { getServerSession } from 'next-auth/next';
 import { getAuthOptions, getSessions } from '@/lib/auth';
 import { setCookiesOf, type SetCookie } from '../helpers/cookie-jar';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies, sessionTokenOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';
 

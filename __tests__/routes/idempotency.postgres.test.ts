@@ -1,6 +1,6 @@
 import 'next-test-api-route-handler';
 import pg from 'pg';
-import type { TestCookieJar } from '@/lib/session/testing';
+import type { TestCookieJar } from 'next-auth-server-session/testing';
 import { createTestDatabase, testPostgresUrl, type TestDatabase } from '../../support/postgres';
 import { callRoute, type RouteModule } from '../helpers/routes';
 import { createUserAndSignIn } from '../helpers/sign-in';

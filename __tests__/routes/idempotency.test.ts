@@ -8,7 +8,7 @@ import { getStore, MAX_LIVE_IDEMPOTENCY_KEYS } from '@/lib/db';
 import * as cartRoute from '@/pages/api/cart';
 import * as cartLineRoute from '@/pages/api/cart/[productId]';
 import * as profileRoute from '@/pages/api/profile';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute } from '../helpers/routes';
 import { decodeSessionOf, sessionSetCookies } from '../helpers/session-cookie';
 import { createUserAndSignIn } from '../helpers/sign-in';

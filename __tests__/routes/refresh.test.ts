@@ -1,9 +1,9 @@
 import 'next-test-api-route-handler';
-import { createSessionCodec } from '@/lib/session';
+import { createSessionCodec } from 'next-auth-server-session';
 import { getStore } from '@/lib/db';
 import * as refreshRoute from '@/pages/api/session/refresh';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import { callRoute, type RouteCall } from '../helpers/routes';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionTokenOf } from '../helpers/session-cookie';
 import { ALICE, createUserAndSignIn, signInAsAlice } from '../helpers/sign-in';

@@ -16,7 +16,7 @@ import { getStore } from '@/lib/db';
 import * as nextAuthRoute from '@/pages/api/auth/[...nextauth]';
 import * as cartRoute from '@/pages/api/cart';
 import * as refreshRoute from '@/pages/api/session/refresh';
-import { type TestCookieJar } from '@/lib/session/testing';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { removeFaultPostgres, restartServer, stopServer } from '../helpers/fault-postgres';
 import { callRoute } from '../helpers/routes';
 import { sessionTokenOf } from '../helpers/session-cookie';

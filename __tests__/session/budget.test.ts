@@ -1,8 +1,8 @@
 import type { JWT } from 'next-auth/jwt';
 import { trimClaims } from '@/lib/auth/claims';
-import { encodeWithinBudget } from '@/lib/session/budget';
-import { countChunks, MAX_CHUNKS, splitIntoChunks } from '@/lib/session/chunks';
-import { createFastTokenCodec, type TokenCodec } from '@/lib/session/token-codec';
+import { encodeWithinBudget } from '@/packages/next-auth-server-session/src/budget';
+import { countChunks, MAX_CHUNKS, splitIntoChunks } from '@/packages/next-auth-server-session/src/chunks';
+import { createFastTokenCodec, type TokenCodec } from '@/packages/next-auth-server-session/src/token-codec';
 import { TEST_SECRET } from '../helpers/test-env';
 
 const FROZEN_MS = Date.UTC(2030, 0, 1);

@@ -1,4 +1,4 @@
-import { CHUNK_SIZE_CHARS, countChunks, findSessionCookieNames, joinChunks, splitIntoChunks } from '@/lib/session/chunks';
+import { CHUNK_SIZE_CHARS, countChunks, findSessionCookieNames, joinChunks, splitIntoChunks } from '@/packages/next-auth-server-session/src/chunks';
 
 const NAME = 'next-auth.session-token';
 

@@ -1,6 +1,6 @@
 import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { decode, encode } from 'next-auth/jwt';
-import { CodecConfigError, createSessionCodec } from '@/lib/session/codec';
+import { CodecConfigError, createSessionCodec } from '@/packages/next-auth-server-session/src/codec';
 import { TEST_SECRET } from '../helpers/test-env';
 
 const OTHER_SECRET = 'another-secret-that-is-long-enough-for-the-check-9876543210';

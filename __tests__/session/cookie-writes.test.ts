@@ -1,6 +1,6 @@
-import { CHUNK_SIZE_CHARS } from '@/lib/session/chunks';
-import { type CookieWrite, MAX_STRAY_EXPIRIES, planGuardExpiries, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
-import { defaultSessionCookie, resolveSessionCookie, type SessionCookie } from '@/lib/session/session-cookie';
+import { CHUNK_SIZE_CHARS } from '@/packages/next-auth-server-session/src/chunks';
+import { type CookieWrite, MAX_STRAY_EXPIRIES, planGuardExpiries, planSessionCookieClears, planSessionCookieWrites, planSessionEnd } from '@/packages/next-auth-server-session/src/cookie-writes';
+import { defaultSessionCookie, resolveSessionCookie, type SessionCookie } from '@/packages/next-auth-server-session/src/session-cookie';
 
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
 const MAX_AGE_SECONDS = 3600;

@@ -1,14 +1,14 @@
 import 'next-test-api-route-handler';
 import { parse as parseCookieHeader } from 'cookie';
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
-import { planSessionCookieWrites, type CookieWrite } from '@/lib/session/cookie-writes';
-import { settleSessionHeaders, markSessionChanged, writeSessionCookies } from '@/lib/session/next-adapter';
-import { defaultSessionCookie } from '@/lib/session/session-cookie';
+import { planSessionCookieWrites, type CookieWrite } from '@/packages/next-auth-server-session/src/cookie-writes';
+import { settleSessionHeaders, markSessionChanged, writeSessionCookies } from '@/packages/next-auth-server-session/src/next-adapter';
+import { defaultSessionCookie } from '@/packages/next-auth-server-session/src/session-cookie';
 import { type SetCookie } from '../helpers/cookie-jar';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import { SESSION_COOKIE } from '../helpers/session-cookie';
 import { callHandler } from '../helpers/session-toolkit';
-import { REVALIDATE_HEADER } from '@/lib/session/revalidate-header';
+import { REVALIDATE_HEADER } from '@/packages/next-auth-server-session/src/revalidate-header';
 
 const NOW = Date.UTC(2030, 0, 1, 12);
 const MAX_AGE_SECONDS = 3600;

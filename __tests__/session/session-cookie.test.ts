@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { NextApiRequest } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { getToken } from 'next-auth/jwt';
-import { DEFAULT_SESSION_COOKIE_NAME, defaultSessionCookie, resolveSessionCookie } from '@/lib/session/session-cookie';
-import { TestCookieJar } from '@/lib/session/testing';
+import { DEFAULT_SESSION_COOKIE_NAME, defaultSessionCookie, resolveSessionCookie } from '@/packages/next-auth-server-session/src/session-cookie';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import {
   callNextAuthSession,
   mintSessionToken,

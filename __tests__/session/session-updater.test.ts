@@ -4,10 +4,10 @@ import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { getServerSession } from 'next-auth/next';
 import { decode, encode, getToken, type JWT, type JWTDecodeParams, type JWTEncodeParams } from 'next-auth/jwt';
-import { createSessionUpdater, type RequestSession } from '@/lib/session/session-updater';
-import type { SessionUpdaterOptions } from '@/lib/session/settings';
+import { createSessionUpdater, type RequestSession } from '@/packages/next-auth-server-session/src/session-updater';
+import type { SessionUpdaterOptions } from '@/packages/next-auth-server-session/src/settings';
 import { type SetCookie, setCookiesOf } from '../helpers/cookie-jar';
-import { TestCookieJar } from '@/lib/session/testing';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import { SESSION_COOKIE, decodeSessionOf, isExpiry, sessionSetCookies } from '../helpers/session-cookie';
 import {
   callHandler,
@@ -17,7 +17,7 @@ import {
   setNextAuthEnv,
 } from '../helpers/session-toolkit';
 import { TEST_SECRET } from '../helpers/test-env';
-import { REVALIDATE_HEADER } from '@/lib/session/revalidate-header';
+import { REVALIDATE_HEADER } from '@/packages/next-auth-server-session/src/revalidate-header';
 
 const ANN: JWT = { sub: 'u1', name: 'Ann', email: 'ann@example.com' };
 const SECURE_NAME = `__Secure-${SESSION_COOKIE}`;

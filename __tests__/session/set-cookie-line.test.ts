@@ -1,7 +1,7 @@
 import { serialize } from 'cookie';
-import { type CookieWrite, planSessionCookieWrites, planSessionEnd } from '@/lib/session/cookie-writes';
-import { defaultSessionCookie } from '@/lib/session/session-cookie';
-import { countMemoisedLines, MAX_MEMOISED_LINES, toSetCookieLine } from '@/lib/session/set-cookie-line';
+import { type CookieWrite, planSessionCookieWrites, planSessionEnd } from '@/packages/next-auth-server-session/src/cookie-writes';
+import { defaultSessionCookie } from '@/packages/next-auth-server-session/src/session-cookie';
+import { countMemoisedLines, MAX_MEMOISED_LINES, toSetCookieLine } from '@/packages/next-auth-server-session/src/set-cookie-line';
 
 const NOW = Date.UTC(2030, 0, 1, 12);
 const TOKEN = `eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..${'x'.repeat(40)}.${'y'.repeat(900)}.${'z'.repeat(22)}`;

@@ -3,10 +3,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { NextApiHandler } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { decode } from 'next-auth/jwt';
-import { createSessionUpdater } from '@/lib/session/session-updater';
-import { SessionConfigError } from '@/lib/session/errors';
-import { resolveSessionSettings } from '@/lib/session/settings';
-import { TestCookieJar } from '@/lib/session/testing';
+import { createSessionUpdater } from '@/packages/next-auth-server-session/src/session-updater';
+import { SessionConfigError } from '@/packages/next-auth-server-session/src/errors';
+import { resolveSessionSettings } from '@/packages/next-auth-server-session/src/settings';
+import { TestCookieJar } from 'next-auth-server-session/testing';
 import {
   callHandler,
   callNextAuthSession,

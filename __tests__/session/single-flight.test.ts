@@ -1,4 +1,4 @@
-import { createSingleFlight } from '@/lib/session/single-flight';
+import { createSingleFlight } from '@/packages/next-auth-server-session/src/single-flight';
 
 /** A run the test finishes by hand, recording when each run started. */
 function controlledRun() {

@@ -1,4 +1,4 @@
-import { parseSetCookies, readSetCookieHeaders, TestCookieJar } from '@/lib/session/testing';
+import { parseSetCookies, readSetCookieHeaders, TestCookieJar } from 'next-auth-server-session/testing';
 
 const NOW = Date.UTC(2030, 0, 1, 12);
 const NAME = 'stock.session';

@@ -3,8 +3,8 @@ import http from 'node:http';
 import type { NextAuthOptions } from 'next-auth';
 import { encode, getToken, type JWT } from 'next-auth/jwt';
 import request from 'supertest';
-import { createSessionJwt, createSessionUpdater } from '@/lib/session';
-import { createSessionTestKit, SessionTestError, TestCookieJar } from '@/lib/session/testing';
+import { createSessionJwt, createSessionUpdater } from 'next-auth-server-session';
+import { createSessionTestKit, SessionTestError, TestCookieJar } from 'next-auth-server-session/testing';
 import { callHandler, callNextAuthSession } from '../helpers/session-toolkit';
 import { TEST_SECRET } from '../helpers/test-env';
 

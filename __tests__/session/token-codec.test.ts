@@ -1,6 +1,6 @@
 import type { NextAuthOptions } from 'next-auth';
 import { decode, encode, type JWT, type JWTDecodeParams, type JWTEncodeParams } from 'next-auth/jwt';
-import { createFastTokenCodec, createSessionJwt, DEFAULT_MAX_AGE_SECONDS, resolveTokenCodec } from '@/lib/session/token-codec';
+import { createFastTokenCodec, createSessionJwt, DEFAULT_MAX_AGE_SECONDS, resolveTokenCodec } from '@/packages/next-auth-server-session/src/token-codec';
 import { TEST_SECRET } from '../helpers/test-env';
 
 const PREVIOUS_SECRET = 'the-secret-before-rotation-0123456789abcdef';

@@ -1,10 +1,10 @@
 import type { NextAuthOptions } from 'next-auth';
 import { decode, type JWT } from 'next-auth/jwt';
-import { tolerateStoreOutages, type JwtCallback } from '@/lib/session/callbacks';
-import type { CookieWrite } from '@/lib/session/cookie-writes';
-import type { CurrentSession } from '@/lib/session/read-session';
-import { resolveSessionSettings, type SessionUpdaterOptions } from '@/lib/session/settings';
-import { computeReissue, computeSessionUpdate } from '@/lib/session/update-session';
+import { tolerateStoreOutages, type JwtCallback } from '@/packages/next-auth-server-session/src/callbacks';
+import type { CookieWrite } from '@/packages/next-auth-server-session/src/cookie-writes';
+import type { CurrentSession } from '@/packages/next-auth-server-session/src/read-session';
+import { resolveSessionSettings, type SessionUpdaterOptions } from '@/packages/next-auth-server-session/src/settings';
+import { computeReissue, computeSessionUpdate } from '@/packages/next-auth-server-session/src/update-session';
 import { SESSION_COOKIE } from '../helpers/session-cookie';
 import { mintSessionToken } from '../helpers/session-toolkit';
 import { TEST_SECRET } from '../helpers/test-env';

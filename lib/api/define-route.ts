@@ -4,7 +4,7 @@ import { getSessions } from '../auth';
 import { StoreUnavailableError } from '../db/store';
 import type { Method } from '../http/method';
 import { logError } from '../log';
-import type { RequestSession } from '../session';
+import type { RequestSession } from 'next-auth-server-session';
 import { setApiHeaders } from './api-headers';
 import { RouteError } from './route-error';
 

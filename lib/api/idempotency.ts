@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { getStore } from '../db';
 import type { KeyedWrites } from '../db/store';
-import type { RequestSession } from '../session';
+import type { RequestSession } from 'next-auth-server-session';
 import { sessionOrThrow } from './require-session';
 import { RouteError } from './route-error';
 

@@ -3,7 +3,7 @@ import { getSessionStates } from '../auth';
 import { assessToken, type SessionStateLike } from '../auth/freshness';
 import { getStore } from '../db';
 import type { SessionGuard } from '../db/store';
-import type { RequestSession, SessionUpdate } from '../session';
+import type { RequestSession, SessionUpdate } from 'next-auth-server-session';
 import { RouteError } from './route-error';
 
 export const NOT_SIGNED_IN = 'Not signed in';

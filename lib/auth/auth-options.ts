@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StoreUnavailableError, type Store } from '../db/store';
 import type { Env } from '../env';
 import { logWarn } from '../log';
-import { createSessionJwt, defaultSessionCookie, encodeWithinBudget, tolerateStoreOutages } from '../session';
+import { createSessionJwt, defaultSessionCookie, encodeWithinBudget, tolerateStoreOutages } from 'next-auth-server-session';
 import { redirectWithinSite } from './callback-url';
 import type { SessionCallbacks } from './callbacks';
 import { trimClaims } from './claims';

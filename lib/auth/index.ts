@@ -4,7 +4,7 @@ import { dialectOf } from '../db/connect';
 import type { StateNotificationListener } from '../db/state-notifications';
 import { getEnv, type Env } from '../env';
 import { logInfo, logWarn } from '../log';
-import { createSessionUpdater, type SessionUpdater } from '../session';
+import { createSessionUpdater, type SessionUpdater } from 'next-auth-server-session';
 import { createAuthOptions } from './auth-options';
 import { createSessionCallbacks } from './callbacks';
 import { parseSessionPatch } from './session-patch';

@@ -3,7 +3,7 @@ import { refuseEndedSession, sessionOrThrow } from '../api/require-session';
 import { RouteError } from '../api/route-error';
 import { getStore } from '../db';
 import { type AddToCartResult, MAX_LINE_QUANTITY, type SetQuantityResult } from '../db/store';
-import type { RequestSession } from '../session';
+import type { RequestSession } from 'next-auth-server-session';
 
 type CartChangeResult = AddToCartResult | SetQuantityResult;
 /** Outcomes that end the session rather than fail the change (see answerCartChange). */

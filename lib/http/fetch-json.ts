@@ -1,4 +1,4 @@
-import { noticeSessionResponse, requestSignOut } from '@/lib/session/client';
+import { noticeSessionResponse, requestSignOut } from 'next-auth-server-session/client';
 import { HttpError, NetworkError } from './errors';
 import type { Method } from './method';
 

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor } from '@testing-library/react';
 import type { Session } from 'next-auth';
 import { SessionProvider, useSession } from 'next-auth/react';
 import useSWR, { SWRConfig, type Key } from 'swr';
-import { noticeSessionResponse, requestSignOut, SessionSync } from '@/lib/session/client';
+import { noticeSessionResponse, requestSignOut, SessionSync } from 'next-auth-server-session/client';
 import { installFakeNetwork, makeSession, REVALIDATE, type FakeNetwork } from '../../helpers/fake-network';
 import { settle } from '../../helpers/settle';
 

@@ -2,7 +2,7 @@ import { act, render } from '@testing-library/react';
 import { SessionProvider } from 'next-auth/react';
 import type { ReactNode } from 'react';
 import useSWR, { SWRConfig } from 'swr';
-import { observeSessionResponses, SessionSync } from '@/lib/session/client';
+import { observeSessionResponses, SessionSync } from 'next-auth-server-session/client';
 import { installFakeNetwork, makeSession, REVALIDATE, type FakeNetwork } from '../../helpers/fake-network';
 import { settle } from '../../helpers/settle';
 

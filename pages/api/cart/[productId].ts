@@ -1,5 +1,5 @@
 import type { NextApiRequest, NextApiResponse } from 'next';
-import type { RequestSession } from '@/lib/session';
+import type { RequestSession } from 'next-auth-server-session';
 import { answerMutation, assertNoMutationBody, defineRoute, readMutationBody, requireSessionForWrite } from '@/lib/api';
 import { productIdSchema, setQuantitySchema } from '@/lib/cart/cart-input';
 import { answerCartChange } from '@/lib/cart/cart-outcome';
