@@ -1,7 +1,8 @@
 import type { GetServerSideProps } from 'next';
 import { getServerSession } from 'next-auth/next';
 import { AdminUsers } from '@/components/AdminUsers';
-import { getAuthOptions, getSessions } from '@/lib/auth';
+import { getSessions } from '@/lib/auth';
+import { authOptions } from '@/pages/api/auth/[...nextauth]';
 
 interface Props {
   forbidden: boolean;
@@ -12,7 +13,7 @@ export const getServerSideProps: GetServerSideProps<Props> = async ({ req, res }
   // getServerSession runs the jwt callback, which compares the token with the store:
   // the role checked here is the current one, not the one at sign-in.
   getSessions().guard(req, res); // getServerSession re-writes the session cookie
-  const session = await getServerSession(req, res, getAuthOptions());
+  const session = await getServerSession(req, res, authOptions);
   if (!session) return { redirect: { destination: '/signin?callbackUrl=/admin', permanent: false } };
   if (session.user.role !== 'admin') {
     res.statusCode = 403;

@@ -1,12 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+/** The app's own Next.js when it has one (the version matrix installs its own), else the repository's. */
+export function nextBinFor(cwd: string): string {
+  const own = path.join(cwd, 'node_modules', 'next', 'dist', 'bin', 'next');
+  return existsSync(own) ? own : NEXT_BIN;
+}
 
 export interface RunningApp {
   url: string;
@@ -71,7 +77,7 @@ async function waitUntilReady(url: string, child: ChildProcess, deadline: number
 
 /** `next start` of an app built in `cwd`, on 127.0.0.1 and a free port, with exactly `env`. */
 export async function startNextServer(cwd: string, port: number, env: NodeJS.ProcessEnv): Promise<Omit<RunningApp, 'secret' | 'databaseUrl'>> {
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(process.execPath, [nextBinFor(cwd), 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,6 +19,8 @@ export function buildAppWhenStale(): boolean {
 export default async function buildApp(): Promise<void> {
   // Both the app and the e2e projects name this setup; jest runs it once per project.
   if (process.env.APP_BUILT_THIS_RUN === '1') return;
+  // The version matrix (scripts/compat-matrix.ts) built its own fixture and runs only its tests.
+  if (process.env.STOCK_APP_DIR) return;
   process.env.APP_BUILT_THIS_RUN = '1';
   const fixtureStarted = Date.now();
   buildFixture(); // small, and it must carry the current package: always repacked and rebuilt

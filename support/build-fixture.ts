@@ -4,8 +4,14 @@ import { ROOT } from './app-server';
 import { nextBuild } from './next-build';
 import { installTarball, packToolkit } from './pack-toolkit';
 
-/** The second app: a stock next-auth setup that adopts the toolkit (see its README). */
-export const FIXTURE_DIR = path.join(ROOT, '__tests__', 'fixtures', 'stock-app');
+/** The fixture's sources: a stock next-auth setup that adopts the toolkit (see its README). */
+export const FIXTURE_SOURCE_DIR = path.join(ROOT, '__tests__', 'fixtures', 'stock-app');
+
+/**
+ * The fixture the app tests start: its sources, or (STOCK_APP_DIR, set by
+ * scripts/compat-matrix.ts) a copy built against another Next.js version.
+ */
+export const FIXTURE_DIR = process.env.STOCK_APP_DIR ?? FIXTURE_SOURCE_DIR;
 
 /**
  * Installs the toolkit into the fixture from its packed tarball (`npm install <tarball>`, as a
@@ -14,7 +20,7 @@ export const FIXTURE_DIR = path.join(ROOT, '__tests__', 'fixtures', 'stock-app')
  * that only compiles under our strict settings, or ships broken types, fails here.
  */
 export function buildFixture(): void {
-  rmSync(path.join(FIXTURE_DIR, 'node_modules'), { recursive: true, force: true });
-  installTarball(FIXTURE_DIR, packToolkit());
-  nextBuild(FIXTURE_DIR, { PATH: process.env.PATH, HOME: process.env.HOME, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' }, 'fixture build');
+  rmSync(path.join(FIXTURE_SOURCE_DIR, 'node_modules'), { recursive: true, force: true });
+  installTarball(FIXTURE_SOURCE_DIR, packToolkit());
+  nextBuild(FIXTURE_SOURCE_DIR, { PATH: process.env.PATH, HOME: process.env.HOME, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' }, 'fixture build');
 }

@@ -3,7 +3,8 @@ import type { NextApiRequest, NextApiResponse } from 'next';
 import type { NextAuthOptions } from 'next-auth';
 import { encode } from 'next-auth/jwt';
 import { getServerSession } from 'next-auth/next';
-import { getAuthOptions, getSessions } from '@/lib/auth';
+import { getSessions } from '@/lib/auth';
+import { authOptions as mainAuthOptions } from '@/pages/api/auth/[...nextauth]';
 import { createSessionUpdater, type SessionUpdater } from 'next-auth-server-session';
 import { setCookiesOf } from '../helpers/cookie-jar';
 import { TestCookieJar } from 'next-auth-server-session/testing';
@@ -25,9 +26,9 @@ async function stockSignIn(): Promise<TestCookieJar> {
   return new TestCookieJar().set('stock.session', token);
 }
 
-// The stock app's own wiring (its lib/sessions.ts), on this repository's lib/session.
+// The stock app's own wiring (its lib/sessions.ts), on the toolkit package's source.
 const apps: [string, NextAuthOptions, SessionUpdater, string, () => Promise<TestCookieJar>, Record<string, unknown>][] = [
-  ['main app', getAuthOptions(), getSessions(), 'next-auth.session-token', signInAsAlice, { name: 'Alice Consent' }],
+  ['main app', mainAuthOptions, getSessions(), 'next-auth.session-token', signInAsAlice, { name: 'Alice Consent' }],
   ['stock app', stockAuthOptions, createSessionUpdater(stockAuthOptions), 'stock.session', stockSignIn, { note: 'consented' }],
 ];
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { COMPAT_MATRIX } from '../../support/compat-matrix';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -72,5 +73,18 @@ describe('the toolkit package: what it declares and what the guide installs', ()
 
     expect(adopting.split('\n')).toContain(`npm install ${manifest.name}`);
     expect(`${adopting}\n${testing}`).not.toMatch(/[Cc]opy (the toolkit|`?lib\/session)/);
+  });
+
+  it("lists in its README exactly the Next.js and React versions CI proves (support/compat-matrix.ts), and its peer ranges say the same", () => {
+    const readme = readFileSync(path.join(PACKAGE_DIR, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d+(?:\.\d+)?)\.x \| (\d+) \| 4\.24\.x \|/gm)].map(([, next, react]) => ({ next, react }));
+    const proven = COMPAT_MATRIX.map((target) => ({ next: target.next, react: /\d+/.exec(target.react)?.[0] }));
+    const lowest = COMPAT_MATRIX[0]!.next;
+    const highestMajor = Math.max(...COMPAT_MATRIX.map((target) => Number.parseInt(target.next, 10)));
+    const reactRanges = [...new Set(COMPAT_MATRIX.map((target) => target.react))];
+
+    expect(rows).toEqual(proven);
+    expect(manifest.peerDependencies.next).toBe(`>=${lowest}.0 <${highestMajor + 1}`);
+    expect(manifest.peerDependencies.react).toBe(reactRanges.join(' || '));
   });
 });

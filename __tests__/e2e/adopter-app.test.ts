@@ -4,7 +4,7 @@ import { type BrowserSession, hasChromium, openBrowser, runScenario, screenshot,
 import { FIXTURE_DIR } from '../../support/build-fixture';
 
 /**
- * The adoption fixture (a stock next-auth app that copied lib/session) in real Chromium:
+ * The adoption fixture (a stock next-auth app that installed the packed toolkit) in real Chromium:
  * its own plain SWR fetcher plus the toolkit's middleware and SessionSync, and a plain
  * `fetch` POST to its refresh route. No toolkit fetch wrapper anywhere.
  */

@@ -1,13 +1,13 @@
 import { testApiHandler } from 'next-test-api-route-handler';
 import type { NextApiRequest, NextApiResponse } from 'next';
 import { getServerSession } from 'next-auth/next';
-import { getAuthOptions, getSessions } from '@/lib/auth';
+import { getSessions } from '@/lib/auth';
+import { authOptions } from '@/pages/api/auth/[...nextauth]';
 import { setCookiesOf, type SetCookie } from '../helpers/cookie-jar';
 import { type TestCookieJar } from 'next-auth-server-session/testing';
 import { decodeSessionOf, SESSION_COOKIE, sessionCookieWritesOf, sessionSetCookies, sessionTokenOf } from '../helpers/session-cookie';
 import { signInAsAlice } from '../helpers/sign-in';
 
-const authOptions = getAuthOptions();
 const sessions = getSessions();
 
 interface Answer {

@@ -105,7 +105,11 @@ function getAppAuth(): AppAuth {
   return appAuth;
 }
 
-/** next-auth's options for this app: `NextAuth(req, res, getAuthOptions())`, `getServerSession(req, res, getAuthOptions())`. */
+/**
+ * next-auth's options for this app, built on first use. Pages and routes take them as the
+ * route's `authOptions` (pages/api/auth/[...nextauth].ts, whose getters read them here);
+ * lib/ calls this, as it imports nothing from pages/.
+ */
 export function getAuthOptions(): AuthOptions {
   return getAppAuth().authOptions;
 }

@@ -1,5 +1,5 @@
 import type { NextApiHandler, NextApiRequest, NextApiResponse } from 'next';
-import NextAuth from 'next-auth';
+import NextAuth, { type NextAuthOptions } from 'next-auth';
 import { RouteError, setApiHeaders } from '@/lib/api';
 import { getAuthOptions, getSessions } from '@/lib/auth';
 import { getSignInThrottle } from '@/lib/auth/app-sign-in-throttle';
@@ -16,12 +16,46 @@ import { getEnv } from '@/lib/env';
 export const config = { api: { bodyParser: false } };
 
 /**
- * next-auth's three-argument form reads the options per request: building the route needs no
- * environment. Guarded: an answer that writes the session cookie expires its other variants.
+ * next-auth's options, exported as every next-auth app exports them
+ * (`getServerSession(req, res, authOptions)`). Each part is lib/auth's, read on first use:
+ * `next build` imports every route, and a build needs no secret and no database.
  */
+export const authOptions: NextAuthOptions = {
+  get secret() {
+    return getAuthOptions().secret;
+  },
+  // next-auth assigns `options.secret ??= process.env.NEXTAUTH_SECRET`: never reached (the
+  // environment requires a secret), but an assignment must not throw on a getter alone.
+  set secret(value) {
+    getAuthOptions().secret = value;
+  },
+  get session() {
+    return getAuthOptions().session;
+  },
+  get useSecureCookies() {
+    return getAuthOptions().useSecureCookies;
+  },
+  get cookies() {
+    return getAuthOptions().cookies;
+  },
+  get jwt() {
+    return getAuthOptions().jwt;
+  },
+  get providers() {
+    return getAuthOptions().providers;
+  },
+  get pages() {
+    return getAuthOptions().pages;
+  },
+  get callbacks() {
+    return getAuthOptions().callbacks;
+  },
+};
+
+/** Guarded: an answer that writes the session cookie expires its other variants. */
 const nextAuthHandler: NextApiHandler = (req, res) => {
   getSessions().guard(req, res);
-  return NextAuth(req, res, getAuthOptions());
+  return NextAuth(req, res, authOptions);
 };
 
 let throttledSignIn: NextApiHandler | undefined;
@@ -31,7 +65,7 @@ function getThrottledSignIn(): NextApiHandler {
   throttledSignIn ??= throttleSignIn(nextAuthHandler, {
     getThrottle: getSignInThrottle,
     trustProxy: getEnv().trustProxy,
-    sessionCookieName: getAuthOptions().cookies?.sessionToken?.name ?? 'next-auth.session-token',
+    sessionCookieName: authOptions.cookies?.sessionToken?.name ?? 'next-auth.session-token',
   });
   return throttledSignIn;
 }
