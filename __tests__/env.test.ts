@@ -1,4 +1,4 @@
-import { EnvError, parseEnv } from '../lib/env';
+import { EMBEDDED_OIDC_ISSUER, EnvError, parseEnv } from '../lib/env';
 
 const SECRET = 'env-test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const PREVIOUS_SECRET = 'env-test-previous-secret-0123456789abcdefghijklmno';
@@ -67,6 +67,8 @@ describe('parseEnv', () => {
       ['a bad database URL', { ...production, DATABASE_URL: 'mysql://app:db-password-value@localhost/app' }],
       ['a missing NEXTAUTH_URL', { NODE_ENV: 'production', NEXTAUTH_SECRET: SECRET, NEXTAUTH_SECRET_PREVIOUS: OLDER_SECRET }],
       ['several problems at once', { NODE_ENV: 'staging', NEXTAUTH_SECRET: SECRET, SESSION_MAX_AGE_SECONDS: SECRET }],
+      ['an OIDC client without an issuer in production', { ...production, OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: OLDER_SECRET }],
+      ['an OIDC issuer that is not a URL', { NEXTAUTH_SECRET: SECRET, OIDC_ISSUER: PREVIOUS_SECRET, OIDC_CLIENT_SECRET: OLDER_SECRET }],
     ])('never puts a secret value into the message for %s', (_, source) => {
       const error = envErrorFor(source);
       const secrets = [SECRET, PREVIOUS_SECRET, OLDER_SECRET, 'short-but-secret-value', 'short-old-secret', 'db-password-value'];
@@ -190,6 +192,55 @@ describe('parseEnv', () => {
 
     it('takes the given TTL', () => {
       expect(parseEnv({ ...postgres, SESSION_VERSION_CACHE_MS: '5000' }).sessionVersionCacheMs).toBe(5000);
+    });
+  });
+
+  describe('OIDC provider', () => {
+    const client = { OIDC_CLIENT_ID: 'app', OIDC_CLIENT_SECRET: 'client-secret-from-the-provider' };
+
+    it('is off when no OIDC variable is set, in development and in production', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET }).oidc).toBeNull();
+      expect(parseEnv(production).oidc).toBeNull();
+    });
+
+    it.each(['development', 'test'])('defaults the issuer to the embedded provider in %s', (nodeEnv) => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, NODE_ENV: nodeEnv, ...client }).oidc).toEqual({
+        issuer: EMBEDDED_OIDC_ISSUER,
+        clientId: 'app',
+        clientSecret: 'client-secret-from-the-provider',
+        embedded: true,
+      });
+    });
+
+    it('keeps a configured issuer exactly, trailing slash included, and marks it as not embedded', () => {
+      const oidc = parseEnv({ ...production, ...client, OIDC_ISSUER: 'https://tenant.eu.auth0.com/' }).oidc;
+
+      expect(oidc).toMatchObject({ issuer: 'https://tenant.eu.auth0.com/', embedded: false });
+    });
+
+    it('refuses a client without an issuer in production, naming OIDC_ISSUER', () => {
+      const error = envErrorFor({ ...production, ...client });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^OIDC_ISSUER is missing/)]);
+    });
+
+    it('refuses an issuer without its client id and secret, naming both', () => {
+      const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, OIDC_ISSUER: 'https://keycloak.example.com/realms/app' });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^OIDC_CLIENT_ID /), expect.stringMatching(/^OIDC_CLIENT_SECRET /)]);
+    });
+
+    it('refuses an http issuer in production unless it is on a loopback address', () => {
+      const error = envErrorFor({ ...production, ...client, OIDC_ISSUER: 'http://login.example.com' });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^OIDC_ISSUER must use https/)]);
+      expect(parseEnv({ ...production, ...client, OIDC_ISSUER: 'http://127.0.0.1:4100' }).oidc?.issuer).toBe('http://127.0.0.1:4100');
+    });
+
+    it('refuses an OIDC_ISSUER that is not an http(s) URL, naming it', () => {
+      const error = envErrorFor({ NEXTAUTH_SECRET: SECRET, ...client, OIDC_ISSUER: 'ftp://login.example.com' });
+
+      expect(error.problems).toEqual([expect.stringMatching(/^OIDC_ISSUER /)]);
     });
   });
 });

@@ -30,6 +30,14 @@ const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const countLimit = (fallback: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000_000_000).default(fallback));
 
+/**
+ * The development identity provider (idp/README.md): `npm run dev` starts it here unless
+ * OIDC_ISSUER names another provider.
+ */
+export const EMBEDDED_OIDC_ISSUER = 'http://127.0.0.1:3001';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   NEXTAUTH_SECRET: secretSchema,
@@ -58,6 +66,9 @@ const envSchema = z.object({
   SIGNIN_MAX_FAILURES: countLimit(10),
   SIGNIN_MAX_FAILURES_PER_IP_PER_DAY: countLimit(100),
   SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY: countLimit(100),
+  OIDC_ISSUER: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Env = {
@@ -89,6 +100,17 @@ export type Env = {
     /** Failed sign-ins per account a day, across all IPs except those it signed in from before. */
     maxFailuresPerAccountPerDay: number;
   };
+  /** The OpenID Provider to sign in with, or null when none is configured (no OIDC variable set). */
+  oidc: OidcSettings | null;
+};
+
+export type OidcSettings = {
+  /** Exactly as configured: it must equal the provider's `iss`, trailing slash included (Auth0 has one). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The issuer is the development provider's default, which `npm run dev` starts (idp/). */
+  embedded: boolean;
 };
 
 /**
@@ -124,6 +146,32 @@ function defaultSessionCacheMs(databaseUrl: string): number {
   return databaseUrl.startsWith('file:') ? 0 : POSTGRES_SESSION_CACHE_MS;
 }
 
+type RawOidc = { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string };
+
+function isSecureIssuer(issuer: string): boolean {
+  const { protocol, hostname } = new URL(issuer);
+  return protocol === 'https:' || LOOPBACK_HOSTS.has(hostname);
+}
+
+/**
+ * OIDC is on once any of its variables is set, and then needs all three; development and
+ * tests default the issuer to the embedded provider. Production needs its own provider, on
+ * https (http only on a loopback address, for tests of a production build).
+ */
+function parseOidc(raw: RawOidc, nodeEnv: Env['nodeEnv']): { oidc: OidcSettings | null; problems: string[] } {
+  const { OIDC_ISSUER: configuredIssuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret } = raw;
+  if (!configuredIssuer && !clientId && !clientSecret) return { oidc: null, problems: [] };
+  const issuer = configuredIssuer ?? (nodeEnv === 'production' ? undefined : EMBEDDED_OIDC_ISSUER);
+  const problems = [
+    !issuer && "OIDC_ISSUER is missing; set it to your provider's issuer URL, e.g. https://your-tenant.eu.auth0.com/",
+    issuer && nodeEnv === 'production' && !isSecureIssuer(issuer) && 'OIDC_ISSUER must use https in production (http only on 127.0.0.1 or localhost)',
+    !clientId && 'OIDC_CLIENT_ID is missing; use the client id your provider gave the app (`npm run dev` writes one for the embedded provider)',
+    !clientSecret && 'OIDC_CLIENT_SECRET is missing; use the client secret your provider gave the app (`npm run dev` writes one for the embedded provider)',
+  ].filter((problem): problem is string => typeof problem === 'string');
+  if (problems.length > 0 || !issuer || !clientId || !clientSecret) return { oidc: null, problems };
+  return { oidc: { issuer, clientId, clientSecret, embedded: !configuredIssuer }, problems };
+}
+
 /** Parses an environment (default: `process.env`). Throws `EnvError` when it is unusable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
   const result = envSchema.safeParse(source);
@@ -138,6 +186,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       'NEXTAUTH_URL is missing; set it to the public URL of the app, e.g. https://app.example.com',
     ]);
   }
+  const { oidc, problems: oidcProblems } = parseOidc(raw, raw.NODE_ENV);
+  if (oidcProblems.length > 0) throw new EnvError(oidcProblems);
   return {
     nodeEnv: raw.NODE_ENV,
     secrets: [raw.NEXTAUTH_SECRET, ...raw.NEXTAUTH_SECRET_PREVIOUS],
@@ -155,6 +205,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       maxFailuresPerIpPerDay: raw.SIGNIN_MAX_FAILURES_PER_IP_PER_DAY,
       maxFailuresPerAccountPerDay: raw.SIGNIN_MAX_FAILURES_PER_ACCOUNT_PER_DAY,
     },
+    oidc,
   };
 }
 

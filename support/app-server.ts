@@ -49,6 +49,10 @@ export function appEnv(port: number, overrides: Record<string, string> = {}): No
     COOKIE_DOMAIN: '',
     SESSION_MAX_AGE_SECONDS: '',
     SEED_DEMO_DATA: 'true',
+    // No identity provider unless a test starts one (`npm run dev` writes OIDC_* into .env.local).
+    OIDC_ISSUER: '',
+    OIDC_CLIENT_ID: '',
+    OIDC_CLIENT_SECRET: '',
     ...overrides,
   };
 }

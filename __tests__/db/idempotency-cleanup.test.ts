@@ -65,13 +65,29 @@ describe('startIdempotencyCleanup', () => {
     expect(deleteExpired).toHaveBeenCalledTimes(2);
   });
 
-  it('leaves a failed run to the next tick', async () => {
-    const deleteExpired = jest.fn().mockRejectedValueOnce(new Error('store unavailable')).mockResolvedValue(0);
-    const stop = startIdempotencyCleanup(deleteExpired, { everyMs: 1000 });
+  it('reports a failed run and leaves it to the next tick', async () => {
+    const failure = new Error('store unavailable');
+    const deleteExpired = jest.fn().mockRejectedValueOnce(failure).mockResolvedValue(0);
+    const onError = jest.fn();
+    const stop = startIdempotencyCleanup(deleteExpired, { everyMs: 1000, onError });
 
     await jest.advanceTimersByTimeAsync(2000);
     stop();
 
     expect(deleteExpired).toHaveBeenCalledTimes(2);
+    expect(onError).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledWith(failure);
+  });
+
+  it('logs a failed run as a warning when no onError is given', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const deleteExpired = jest.fn().mockRejectedValue(new Error('permission denied for table idempotency_keys'));
+    const stop = startIdempotencyCleanup(deleteExpired, { everyMs: 1000 });
+
+    await jest.advanceTimersByTimeAsync(1000);
+    stop();
+
+    expect(warn.mock.calls.flat().join('\n')).toContain('db.idempotency-cleanup-failed');
+    warn.mockRestore();
   });
 });

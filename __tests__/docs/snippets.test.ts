@@ -77,8 +77,13 @@ describe('the toolkit package: what it declares and what the guide installs', ()
 
   it("lists in its README exactly the Next.js and React versions CI proves (support/compat-matrix.ts), and its peer ranges say the same", () => {
     const readme = readFileSync(path.join(PACKAGE_DIR, 'README.md'), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d+(?:\.\d+)?)\.x \| (\d+) \| 4\.24\.x \|/gm)].map(([, next, react]) => ({ next, react }));
-    const proven = COMPAT_MATRIX.map((target) => ({ next: target.next, react: /\d+/.exec(target.react)?.[0] }));
+    const rows = [...readme.matchAll(/^\| (\d+(?:\.\d+)?)\.x \| (\d+) \| (4\.24\.(?:x|\d+)) \|/gm)].map(([, next, react, nextAuth]) => ({ next, react, nextAuth }));
+    const proven = COMPAT_MATRIX.map((target) => ({
+      next: target.next,
+      react: /\d+/.exec(target.react)?.[0],
+      nextAuth: target.nextAuth.startsWith('~') ? '4.24.x' : target.nextAuth,
+    }));
+    const nextAuthFloor = COMPAT_MATRIX.map((target) => target.nextAuth).find((version) => /^\d/.test(version));
     const lowest = COMPAT_MATRIX[0]!.next;
     const highestMajor = Math.max(...COMPAT_MATRIX.map((target) => Number.parseInt(target.next, 10)));
     const reactRanges = [...new Set(COMPAT_MATRIX.map((target) => target.react))];
@@ -86,5 +91,6 @@ describe('the toolkit package: what it declares and what the guide installs', ()
     expect(rows).toEqual(proven);
     expect(manifest.peerDependencies.next).toBe(`>=${lowest}.0 <${highestMajor + 1}`);
     expect(manifest.peerDependencies.react).toBe(reactRanges.join(' || '));
+    expect(manifest.peerDependencies['next-auth']).toBe(`^${nextAuthFloor}`);
   });
 });

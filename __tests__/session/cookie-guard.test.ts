@@ -5,6 +5,7 @@ import NextAuth from 'next-auth/next';
 import { getServerSession } from 'next-auth/next';
 import { getToken, type JWT } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import onHeaders from 'on-headers';
 import { withSessionCookieGuard } from '@/packages/next-auth-server-session/src/cookie-guard';
 import { createSessionUpdater } from '@/packages/next-auth-server-session/src/session-updater';
 import { TestCookieJar } from 'next-auth-server-session/testing';
@@ -19,6 +20,12 @@ import { TEST_SECRET } from '../helpers/test-env';
  * before a toolkit write changed the layout (one cookie <-> chunks), can land after that write
  * and leave `<name>` beside `<name>.0`: next-auth joins them and signs the user out.
  */
+
+// Counts the response hooks the guard installs (the real on-headers still runs them).
+jest.mock('on-headers', () => {
+  const actual = jest.requireActual<typeof import('on-headers')>('on-headers');
+  return jest.fn((res: Parameters<typeof actual>[0], listener: Parameters<typeof actual>[1]) => actual(res, listener));
+});
 
 const ANN: JWT = { sub: 'u1', name: 'Ann', email: 'ann@example.com' };
 const LONG_NOTE = 'n'.repeat(4000); // two chunks once encrypted
@@ -167,8 +174,11 @@ describe('withSessionCookieGuard: the answer it lets out', () => {
       res.status(200).json(await getServerSession(req, res, { ...authOptions }));
     });
 
+    jest.mocked(onHeaders).mockClear();
+
     const answer = await callHandler(handler, { jar });
 
+    expect(jest.mocked(onHeaders)).toHaveBeenCalledTimes(1);
     expect(sessionCookieWritesOf(answer.setCookies)).toEqual({
       written: [SESSION_COOKIE],
       expired: [`${SESSION_COOKIE}.0`, `${SESSION_COOKIE}.1`, `${SESSION_COOKIE}.2`],

@@ -1,3 +1,4 @@
+import { logWarn } from '../log';
 /** How often a store deletes expired Idempotency-Keys (of every user). */
 export const IDEMPOTENCY_CLEANUP_EVERY_MS = 60_000;
 /** Rows per statement: each batch is a short write of its own, so other writes get between them. */
@@ -9,6 +10,13 @@ export interface IdempotencyCleanupOptions {
   everyMs?: number;
   batchRows?: number;
   maxBatches?: number;
+  /** A failed run (it is retried on the next tick); without it, the failure is logged as a warning. */
+  onError?: (error: unknown) => void;
+}
+
+// A cleanup that always fails (permissions, a dropped index) would let the table grow again unseen.
+function warnCleanupFailed(error: unknown): void {
+  logWarn('db.idempotency-cleanup-failed', { error: error instanceof Error ? error.message : String(error) });
 }
 
 type DeleteExpired = (beforeMs: number, maxRows: number) => Promise<number>;
@@ -29,7 +37,7 @@ export async function runIdempotencyCleanup(deleteExpired: DeleteExpired, option
  * Deletes expired keys on a timer, as the sign-in limiter's store does for `rate_limits`:
  * a key is otherwise removed only by its own user's next keyed write, so the keys of users
  * who stop writing would stay. The timer is unref'd (it never keeps the process alive), a
- * run never overlaps the previous one, and a failed run is left to the next. Returns `stop`.
+ * run never overlaps the previous one, and a failed run is logged and left to the next. Returns `stop`.
  *
  * @example
  * const stop = startIdempotencyCleanup((beforeMs, maxRows) => store.deleteExpiredIdempotencyKeys(beforeMs, maxRows));
@@ -40,7 +48,7 @@ export function startIdempotencyCleanup(deleteExpired: DeleteExpired, options: I
     if (running) return;
     running = true;
     runIdempotencyCleanup(deleteExpired, options)
-      .catch(() => undefined)
+      .catch((error: unknown) => (options.onError ?? warnCleanupFailed)(error))
       .finally(() => (running = false));
   }, options.everyMs ?? IDEMPOTENCY_CLEANUP_EVERY_MS);
   timer.unref();

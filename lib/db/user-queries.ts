@@ -199,6 +199,7 @@ async function lockEnabledAdmins(trx: Transaction<Database>, lockRows: boolean):
     .select(['id', 'session_epoch'])
     .where('role', '=', 'admin')
     .where('disabled_at', 'is', null)
+    .orderBy('id') // every transaction locks the admins in the same order
     .$if(lockRows, (query) => query.forUpdate())
     .execute();
   return rows.map((row) => ({ id: row.id, sessionEpoch: Number(row.session_epoch) }));

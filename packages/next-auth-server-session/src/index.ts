@@ -9,6 +9,9 @@
  *   writes (its handler, `getServerSession`) expire every other cookie variant too.
  * - `tolerateStoreOutages(jwt, isOutage)`: next-auth keeps sessions through a store
  *   outage; the toolkit answers `unavailable` instead of pretending an update happened.
+ * - `createAccessTokenRefresher(options)` -> `ensureFresh(token)`: the OAuth access token kept in
+ *   the JWT, refreshed exactly once per refresh token (in-process single flight, a grace window
+ *   for late requests, `RefreshCoordination` across instances; `createMemoryCoordination()`).
  * - `createSessionJwt({ secret, previousSecrets })`: optional `authOptions.jwt` with a cached
  *   key and secret rotation; `encodeWithinBudget` keeps a token within its cookie budget.
  * - Lower level, framework-free: the codec, chunking and cookie planning.
@@ -22,7 +25,11 @@ export type { CurrentSession } from './read-session';
 export { tolerateStoreOutages, type JwtCallback } from './callbacks';
 export { createSessionJwt, DEFAULT_MAX_AGE_SECONDS, type TokenCodec } from './token-codec';
 export { encodeWithinBudget, MAX_COOKIE_BYTES, measureCookieHeaderBytes, type SessionBudget } from './budget';
-export { SessionConfigError } from './errors';
+export { createAccessTokenRefresher, type AccessTokenOutcome, type AccessTokenRefresher } from './access-token-refresher';
+export type { AccessTokenRefresherOptions, ClientAuthMethod } from './refresher-settings';
+export type { OAuthTokens } from './oauth-tokens';
+export { createMemoryCoordination, type MemoryCoordinationOptions, type RefreshCoordination, type StoredSuccessor } from './refresh-coordination';
+export { SessionConfigError, TokenRefreshError, type SessionConfigErrorCode, type TokenRefreshErrorCode } from './errors';
 export { REVALIDATE_HEADER } from './revalidate-header';
 
 export { createSessionCodec, CodecConfigError, type SessionCodec, type DecodedToken } from './codec';
