@@ -1,7 +1,7 @@
 import type { JWT } from 'next-auth/jwt';
 import { SessionConfigError, TokenRefreshError } from './errors';
 import { createExpiringMap } from './expiring-map';
-import { hashRefreshToken, readOAuthTokens, type OAuthTokens, type RefreshResult } from './oauth-tokens';
+import { DEFAULT_TOKEN_CLAIM, hashRefreshToken, readOAuthTokens, type OAuthTokens, type RefreshResult } from './oauth-tokens';
 import { resolveRefresherSettings, type AccessTokenRefresherOptions, type RefresherSettings } from './refresher-settings';
 import type { OpenedSuccessor } from './successor-seal';
 import { requestRefreshGrant } from './token-endpoint';
@@ -24,6 +24,8 @@ export type AccessTokenOutcome<T extends JWT = JWT> =
 export interface AccessTokenRefresher {
   /** Refreshes the JWT's access token when it is within `skewSeconds` of expiry, exactly once per refresh token. */
   ensureFresh<T extends JWT>(token: T): Promise<AccessTokenOutcome<T>>;
+  /** The OAuth tokens a JWT carries under this refresher's claim, or null. */
+  readTokens(token: JWT): OAuthTokens | null;
 }
 
 /** Successful exchanges remembered in one process at most; beyond it the store still answers. */
@@ -57,6 +59,7 @@ export function createAccessTokenRefresher(options: AccessTokenRefresherOptions)
   const resolve = () => (exchanger ??= createExchanger(resolveRefresherSettings(options)));
 
   return {
+    readTokens: (token) => readOAuthTokens(token, options.claim ?? DEFAULT_TOKEN_CLAIM),
     async ensureFresh<T extends JWT>(token: T): Promise<AccessTokenOutcome<T>> {
       const { settings, successorOf } = resolve();
       const current = readOAuthTokens(token, settings.claim);

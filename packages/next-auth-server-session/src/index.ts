@@ -16,7 +16,7 @@
  *   key and secret rotation; `encodeWithinBudget` keeps a token within its cookie budget.
  * - Lower level, framework-free: the codec, chunking and cookie planning.
  */
-export { createSessionUpdater, type RequestSession, type SessionUpdater } from './session-updater';
+export { createSessionUpdater, type AccessTokenResult, type RequestSession, type SessionUpdater } from './session-updater';
 export { withSessionCookieGuard, type GuardedRequest } from './cookie-guard';
 export type { SessionRequest } from './next-adapter';
 export type { SessionUpdate } from './update-session';

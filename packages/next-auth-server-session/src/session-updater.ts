@@ -1,12 +1,29 @@
 import type { ServerResponse } from 'node:http';
 import type { NextAuthOptions } from 'next-auth';
+import type { AccessTokenRefresher } from './access-token-refresher';
 import { findSessionCookieNames } from './chunks';
 import { guardResponseCookies, type GuardedRequest } from './cookie-guard';
 import { planSessionEnd, type CookieWrite } from './cookie-writes';
 import { markSessionChanged, readRequestCookies, settleSessionHeaders, writeSessionCookies, type SessionRequest } from './next-adapter';
 import { readSessionToken, type CurrentSession } from './read-session';
 import { resolveSessionSettings, type SessionSettings, type SessionUpdaterOptions } from './settings';
+import type { TokenRefreshError } from './errors';
 import { computeReissue, computeSessionUpdate, type SessionUpdate } from './update-session';
+
+/**
+ * What `accessToken(refresher)` came to, as a value:
+ * - `ok`: the access token to call the API with (`refreshed`: a refresh happened and the new
+ *   session is written on this response, with `X-Revalidate-Session`);
+ * - `no-session` / `no-token`: no readable session, or one without OAuth tokens;
+ * - `unavailable`: the provider (or the coordination store) is down: the session is kept, answer 503;
+ * - `revoked`: the grant ended at the provider: every session cookie is expired on this response, answer 401.
+ */
+export type AccessTokenResult =
+  | { status: 'ok'; accessToken: string; refreshed: boolean }
+  | { status: 'no-session' }
+  | { status: 'no-token' }
+  | { status: 'unavailable'; error: TokenRefreshError }
+  | { status: 'revoked'; error: TokenRefreshError };
 
 /** One request's session: decoded once, updated any number of times, written onto `res`. */
 export interface RequestSession {
@@ -22,6 +39,15 @@ export interface RequestSession {
   reissue(): Promise<void>;
   /** Expires every session-cookie variant: sign-out, or a session the app refuses. */
   end(): Promise<void>;
+  /**
+   * The session's OAuth access token, refreshed through `refresher` (exactly once per refresh
+   * token, across requests and instances) when it is near expiry; a refreshed session is
+   * written on this response like any update.
+   * @example
+   * const result = await sessions.forRequest(req, res).accessToken(refresher);
+   * if (result.status === 'ok') await fetch(api, { headers: { authorization: `Bearer ${result.accessToken}` } });
+   */
+  accessToken(refresher: AccessTokenRefresher): Promise<AccessTokenResult>;
 }
 
 export interface SessionUpdater {
@@ -89,6 +115,13 @@ function openRequestSession(settings: SessionSettings, req: SessionRequest, res:
     await writeSessionCookies(req, res, cookies);
   }
 
+  async function end(): Promise<void> {
+    // The request's names whether or not they decode: strays and garbage go too.
+    const requestCookieNames = withWritten(findSessionCookieNames(readRequestCookies(req), cookie.name));
+    await write(planSessionEnd({ cookie, requestCookieNames, maxChunks: settings.maxChunks }), 'ended');
+    current = Promise.resolve(null);
+  }
+
   return {
     read,
     async update(patch) {
@@ -109,11 +142,25 @@ function openRequestSession(settings: SessionSettings, req: SessionRequest, res:
       const session = await read();
       if (session) await write(await computeReissue(settings, carried(session), cookie), 'issued');
     },
-    async end() {
-      // The request's names whether or not they decode: strays and garbage go too.
-      const requestCookieNames = withWritten(findSessionCookieNames(readRequestCookies(req), cookie.name));
-      await write(planSessionEnd({ cookie, requestCookieNames, maxChunks: settings.maxChunks }), 'ended');
-      current = Promise.resolve(null);
+    end,
+    async accessToken(refresher) {
+      const session = await read();
+      if (!session) return { status: 'no-session' };
+      const outcome = await refresher.ensureFresh(session.token);
+      if (outcome.status === 'no-token' || outcome.status === 'unavailable') return outcome;
+      if (outcome.status === 'revoked') {
+        await end();
+        return outcome;
+      }
+      const tokens = refresher.readTokens(outcome.token);
+      if (!tokens) return { status: 'no-token' };
+      if (outcome.status === 'refreshed') {
+        const refreshed = { ...session, token: outcome.token };
+        await write(await computeReissue(settings, carried(refreshed), cookie), 'issued');
+        markSessionChanged(res);
+        current = Promise.resolve(refreshed);
+      }
+      return { status: 'ok', accessToken: tokens.accessToken, refreshed: outcome.status === 'refreshed' };
     },
   };
 }
