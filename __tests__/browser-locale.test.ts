@@ -1,4 +1,4 @@
-import { pickBrowserLocale } from '@/lib/browser-locale';
+import { describeLocale, pickBrowserLocale, suggestBrowserLocale } from '@/lib/browser-locale';
 
 describe('pickBrowserLocale', () => {
   it("takes the browser's first language the app has, exactly as the app spells it", () => {
@@ -30,5 +30,30 @@ describe('pickBrowserLocale', () => {
 
   it('reads only the first entries of an oversized header', () => {
     expect(pickBrowserLocale(`${'it,'.repeat(10_000)}de-DE`)).toBeNull();
+  });
+});
+
+describe('suggestBrowserLocale', () => {
+  it("offers the browser's locale when it is not the user's", () => {
+    expect(suggestBrowserLocale('de-DE,de;q=0.9,en;q=0.8', 'en-US')).toBe('de-DE');
+    expect(suggestBrowserLocale('de-DE,de;q=0.9', 'fr-FR')).toBe('de-DE');
+  });
+
+  it("offers nothing when the user's locale is the browser's already", () => {
+    expect(suggestBrowserLocale('de-AT,de;q=0.9', 'de-DE')).toBeNull();
+  });
+
+  it('offers nothing when the browser asks for nothing the app has', () => {
+    expect(suggestBrowserLocale('it-IT', 'en-US')).toBeNull();
+    expect(suggestBrowserLocale(undefined, 'en-US')).toBeNull();
+  });
+});
+
+describe('describeLocale', () => {
+  it('names the language as its own speakers do, with the tag', () => {
+    expect(describeLocale('de-DE')).toBe('Deutsch (de-DE)');
+    expect(describeLocale('fr-FR')).toBe('Français (fr-FR)');
+    expect(describeLocale('ja-JP')).toBe('日本語 (ja-JP)');
+    expect(describeLocale('en-GB')).toBe('English (en-GB)');
   });
 });

@@ -54,3 +54,27 @@ export function pickBrowserLocale(acceptLanguage: string | undefined): Locale | 
   }
   return null;
 }
+
+/**
+ * The browser's locale (as `pickBrowserLocale`) when it is not the user's already, else null:
+ * what /welcome offers. Only offered: the user's locale changes when they take the offer,
+ * so a locale chosen on purpose (en-US included) is never overwritten by a visit.
+ * @example
+ * suggestBrowserLocale('de-DE,de;q=0.9', 'en-US'); // 'de-DE'
+ * suggestBrowserLocale('de-DE,de;q=0.9', 'de-DE'); // null
+ */
+export function suggestBrowserLocale(acceptLanguage: string | undefined, currentLocale: Locale): Locale | null {
+  const locale = pickBrowserLocale(acceptLanguage);
+  return locale === currentLocale ? null : locale;
+}
+
+/**
+ * A locale as its own speakers name its language, with the tag: 'Deutsch (de-DE)'. Made on
+ * the server and passed in props: a browser's Intl data may name it differently, and the
+ * page must hydrate to the same text.
+ */
+export function describeLocale(locale: Locale): string {
+  const [language = locale] = locale.split('-');
+  const name = new Intl.DisplayNames([locale], { type: 'language' }).of(language) ?? language;
+  return `${name.charAt(0).toLocaleUpperCase(locale)}${name.slice(1)} (${locale})`;
+}

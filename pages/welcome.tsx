@@ -1,66 +1,135 @@
-import type { GetServerSideProps } from 'next';
+import type { ServerResponse } from 'node:http';
+import type { GetServerSideProps, GetServerSidePropsContext, GetServerSidePropsResult } from 'next';
 import type { Session } from 'next-auth';
+import { getServerSession } from 'next-auth/next';
 import Link from 'next/link';
 import { formatCents } from '@/components/format';
-import { refuseEndedSession, requireSessionForWrite, RouteError, sessionOrThrow } from '@/lib/api';
+import { RouteError, sessionOrThrow } from '@/lib/api';
 import { getSessions } from '@/lib/auth';
-import { pickBrowserLocale } from '@/lib/browser-locale';
-import { getStore } from '@/lib/db';
-import { DEFAULT_PREFERENCES } from '@/lib/preferences';
-import type { RequestSession } from 'next-auth-server-session';
+import { describeLocale, suggestBrowserLocale } from '@/lib/browser-locale';
+import { applyLocaleChoice } from '@/lib/locale-choice';
+import { authOptions } from '@/pages/api/auth/[...nextauth]';
 
-interface Props {
-  /** Taken by _app for its SessionProvider, which then starts from the updated session. */
+interface Suggestion {
+  locale: string;
+  label: string;
+}
+
+interface WelcomeProps {
+  view: 'welcome';
+  /** Taken by _app for its SessionProvider, which then starts from the (updated) session. */
   session: Session;
   name: string;
   locale: string;
-  fromBrowser: boolean;
+  localeLabel: string;
+  /** The browser's language, when it is not the user's: offered, never applied by a visit. */
+  suggestion: Suggestion | null;
+  /** This answer is to the form's POST, which applied `locale`. */
+  applied: boolean;
 }
+
+interface RefusedProps {
+  view: 'refused';
+  status: number;
+  message: string;
+}
+
+type Props = WelcomeProps | RefusedProps;
+type Context = GetServerSidePropsContext;
 
 const SIGN_IN = { redirect: { destination: '/signin?callbackUrl=/welcome', permanent: false } } as const;
 
-/**
- * A user still on the default locale takes the browser's language, when the app has it; a
- * locale set to anything else is left alone. Only ever the browser's own choice, so a GET may
- * do it: a repeat, or a visit someone else provoked, changes nothing further. The store first
- * (guarded: a session revoked meanwhile writes nothing); the caller's update then projects it.
- */
-async function adoptBrowserLocale(session: RequestSession, acceptLanguage: string | undefined): Promise<boolean> {
-  const { userId, guard } = await requireSessionForWrite(session);
-  const locale = pickBrowserLocale(acceptLanguage);
-  const store = await getStore();
-  const user = await store.findUserById(userId);
-  if (!user) return refuseEndedSession(session, userId);
-  if (!locale || user.preferences.locale !== DEFAULT_PREFERENCES.locale || locale === user.preferences.locale) return false;
-  if (!(await store.updateProfile(userId, { preferences: { locale } }, guard))) await refuseEndedSession(session, userId);
-  return true;
+function welcomeProps(session: Session, acceptLanguage: string | undefined, applied: boolean): WelcomeProps {
+  const { name, preferences } = session.user;
+  const suggested = suggestBrowserLocale(acceptLanguage, preferences.locale);
+  return {
+    view: 'welcome',
+    session,
+    name,
+    locale: preferences.locale,
+    localeLabel: describeLocale(preferences.locale),
+    suggestion: suggested && { locale: suggested, label: describeLocale(suggested) },
+    applied,
+  };
+}
+
+/** GET: reads the session (checked against the store by the jwt callback) and writes nothing. */
+async function showWelcome({ req, res }: Context): Promise<GetServerSidePropsResult<Props>> {
+  getSessions().guard(req, res); // getServerSession re-writes the session cookie
+  const session = await getServerSession(req, res, authOptions);
+  if (!session) return SIGN_IN;
+  return { props: welcomeProps(session, req.headers['accept-language'], false) };
 }
 
 /**
- * GET /welcome: the session is checked as every API route checks it (signed out, revoked,
- * disabled: to sign-in), updated from the store, and the page renders the updated session.
+ * POST (the suggestion's form): the choice written to the store (checked and guarded as an
+ * API route's write, lib/locale-choice.ts), then the session updated from it, here in
+ * getServerSideProps, and the page rendered from the updated session.
  */
-export const getServerSideProps: GetServerSideProps<Props> = async ({ req, res }) => {
+async function applySuggestion({ req, res }: Context): Promise<GetServerSidePropsResult<Props>> {
   const session = getSessions().forRequest(req, res);
+  await applyLocaleChoice(req, session);
+  const updated = sessionOrThrow(await session.update());
+  return { props: welcomeProps(updated, req.headers['accept-language'], true) };
+}
+
+/**
+ * The one place a refusal becomes an answer: 401 to sign-in (any expiry `end()` wrote goes
+ * out with the redirect), another RouteError a page with its status and safe message;
+ * anything else (a store outage included) stays an error page.
+ */
+function answerRefusal(res: ServerResponse, error: unknown): GetServerSidePropsResult<Props> {
+  if (!(error instanceof RouteError)) throw error;
+  if (error.status === 401) return SIGN_IN;
+  res.statusCode = error.status;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  return { props: { view: 'refused', status: error.status, message: error.message } };
+}
+
+/**
+ * /welcome: the session updated from getServerSideProps on an explicit action. GET offers the
+ * browser's language; the offer's form POSTs back here, which applies it and renders the
+ * updated session. A GET never writes: a visit (or a link someone else sent) changes nothing.
+ */
+export const getServerSideProps: GetServerSideProps<Props> = async (context) => {
   try {
-    const fromBrowser = await adoptBrowserLocale(session, req.headers['accept-language']);
-    const updated = sessionOrThrow(await session.update());
-    return { props: { session: updated, name: updated.user.name, locale: updated.user.preferences.locale, fromBrowser } };
+    return await (context.req.method === 'POST' ? applySuggestion(context) : showWelcome(context));
   } catch (error) {
-    // Any expiry end() wrote goes out with the redirect; a store outage stays an error page.
-    if (error instanceof RouteError && error.status === 401) return SIGN_IN;
-    throw error;
+    return answerRefusal(context.res, error);
   }
 };
 
-export default function WelcomePage({ name, locale, fromBrowser }: Props) {
+function Refused({ status, message }: RefusedProps) {
+  return (
+    <section className="card" data-testid="welcome-refused">
+      <h1>{status} — Not applied</h1>
+      <p>{message}</p>
+      <p className="muted">
+        Back to <Link href="/welcome">the welcome page</Link>.
+      </p>
+    </section>
+  );
+}
+
+export default function WelcomePage(props: Props) {
+  if (props.view === 'refused') return <Refused {...props} />;
+  const { name, locale, localeLabel, suggestion, applied } = props;
   return (
     <section className="card">
       <h1>Welcome, {name}</h1>
+      {applied && <p data-testid="welcome-applied">Applied: your language is now {localeLabel}.</p>}
       <p>
-        Prices are shown for <strong data-testid="welcome-locale">{locale}</strong>
-        {fromBrowser ? ', the language your browser asks for' : ''}, like this: {formatCents(1999, locale)}.
+        Prices are shown for <strong data-testid="welcome-locale">{locale}</strong>, like this: {formatCents(1999, locale)}.
       </p>
+      {suggestion && (
+        <form method="post" action="/welcome" className="form" data-testid="welcome-suggestion">
+          <input type="hidden" name="locale" value={suggestion.locale} />
+          <p>Use your browser&apos;s language, {suggestion.label}?</p>
+          <button type="submit" className="button">
+            Use {suggestion.label}
+          </button>
+        </form>
+      )}
       <p className="muted">
         Change it any time on your <Link href="/profile">profile</Link>.
       </p>

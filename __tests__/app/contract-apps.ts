@@ -31,8 +31,8 @@ export interface AppUnderContract {
   signInFields(): Record<string, string>;
   /** A path whose answer comes from `getServerSession` (an API route, or a page's getServerSideProps). */
   serverSessionPath: string;
-  /** A page whose getServerSideProps updates the session: GET `path` with `headers`; its HTML and the session then show the change. */
-  gsspUpdate: { path: string; headers: Record<string, string>; pageShows(html: string): boolean; sessionShows(session: SessionBody): boolean };
+  /** A page whose getServerSideProps updates the session: `send` asks it to (a GET, or a form's POST); its HTML and the session then show the change. */
+  gsspUpdate: { path: string; send(url: string, jar: TestCookieJar | null): Promise<Response>; pageShows(html: string): boolean; sessionShows(session: SessionBody): boolean };
   /** A route that writes cookies of its own with cookies-next around a session update (cookies-next.test.ts). */
   cookiesNext: CookiesNextRoute;
 }
@@ -49,7 +49,7 @@ export interface CookiesNextRoute {
   deleted: string[];
   /** next-auth's session shows the route's update. */
   shows(session: SessionBody): boolean;
-  /** A page whose getServerSideProps reads a written cookie (cookies-next's getCookie), and what it then shows. */
+  /** A page whose getServerSideProps reads a written cookie back, and what it then shows. */
   page?: { path: string; shows(html: string): boolean };
 }
 
@@ -62,6 +62,19 @@ export function send(url: string, jar: TestCookieJar | null, method: string, bod
 
 export const refresh = (url: string, jar: TestCookieJar | null, data?: unknown) =>
   send(`${url}/api/session/refresh`, jar, 'POST', data === undefined ? {} : { data });
+
+/** A page fetched as a browser follows a link (redirects left to the test). */
+export function getPage(url: string, jar: TestCookieJar | null, headers: Record<string, string> = {}): Promise<Response> {
+  const withCookies = jar && jar.names().length > 0 ? { ...headers, cookie: jar.header() } : headers;
+  return fetch(url, { headers: withCookies, redirect: 'manual' });
+}
+
+/** An HTML form's POST to a page of the app (`<form method="post">`), with the Origin a browser sends: the app's own unless told. */
+export function postForm(url: string, jar: TestCookieJar | null, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  const formHeaders = { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(url).origin, ...headers };
+  const withCookies = jar && jar.names().length > 0 ? { ...formHeaders, cookie: jar.header() } : formHeaders;
+  return fetch(url, { method: 'POST', headers: withCookies, body: new URLSearchParams(fields), redirect: 'manual' });
+}
 
 
 /** This repository's app: store-backed claims, admin roles, a cart that can outgrow one cookie. */
@@ -92,8 +105,8 @@ export const mainApp: AppUnderContract = {
   signInFields: () => ({ email: 'alice@example.com', password: 'alice-password' }),
   serverSessionPath: '/admin', // getServerSideProps: a member gets the 403 page, with the session re-written
   gsspUpdate: {
-    path: '/welcome', // a user on the default locale takes the browser's
-    headers: { 'accept-language': 'de-DE,de;q=0.9,en;q=0.8' },
+    path: '/welcome', // GET offers the browser's language; the offer's form POSTs the choice back
+    send: (url, jar) => postForm(`${url}/welcome`, jar, { locale: 'de-DE' }),
     pageShows: (html) => html.includes('data-testid="welcome-locale">de-DE</strong>'),
     sessionShows: (session) => (session.user?.preferences as { locale?: unknown } | undefined)?.locale === 'de-DE',
   },
@@ -133,7 +146,7 @@ export const stockApp: AppUnderContract = {
   serverSessionPath: '/api/note',
   gsspUpdate: {
     path: '/onboarding',
-    headers: {},
+    send: (url, jar) => getPage(`${url}/onboarding`, jar),
     pageShows: (html) => html.includes('Onboarded: yes'),
     sessionShows: (session) => session.onboarded === 'yes',
   },

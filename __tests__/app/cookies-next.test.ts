@@ -1,11 +1,14 @@
 import { deletesCookie, setCookiesOf } from '../helpers/cookie-jar';
-import { type AppUnderContract, applyTo, mainApp, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
+import { type TestCookieJar } from 'next-auth-server-session/testing';
+import { signInOverHttp } from '../../support/http-sign-in';
+import { type AppUnderContract, applyTo, getPage, mainApp, postForm, send, type SessionBody, stockApp, type StartedApp } from './contract-apps';
 
 /**
  * cookies-next (v6) beside the session toolkit, in both built apps (`next start`): a route
  * writes cookies of its own with cookies-next before and after `forRequest(...).update()`
  * (the fixture's POST /api/preferences; the main app's POST /api/cart, whose hint the shop
- * page reads back on the server). The answer carries both, one line per session-cookie name.
+ * page reads back on the server, for its user only). The answer carries both, one line per
+ * session-cookie name.
  */
 const cases = [mainApp, stockApp].map((app) => [app.name, app] as [string, AppUnderContract]);
 
@@ -62,7 +65,7 @@ describe.each(cases)('cookies-next in the same route: %s', (_name, app) => {
 
   const page = route.page;
   if (page) {
-    it(`shows the route's cookie on ${page.path}, read on the server with cookies-next`, async () => {
+    it(`shows the route's cookie on ${page.path}, read on the server`, async () => {
       const jar = await signedInAndPrepared();
       await applyTo(jar, route.send(server.url, jar));
 
@@ -72,4 +75,50 @@ describe.each(cases)('cookies-next in the same route: %s', (_name, app) => {
       expect(page.shows(await response.text())).toBe(true);
     });
   }
+});
+
+/** next-auth's own sign-out over HTTP: GET /api/auth/csrf, then the form POST /api/auth/signout. */
+async function signOutOverHttp(url: string, jar: TestCookieJar): Promise<void> {
+  const csrf = await applyTo(jar, send(`${url}/api/auth/csrf`, jar, 'GET'));
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  await applyTo(jar, postForm(`${url}/api/auth/signout`, jar, { csrfToken, json: 'true' }));
+}
+
+describe("the main app's last-added hint on a shared browser", () => {
+  const [hintCookie = 'last-added-product'] = mainApp.cookiesNext.written;
+  let server: StartedApp;
+  beforeAll(async () => {
+    server = await mainApp.start('http');
+  }, 90_000);
+  afterAll(() => server?.stop());
+
+  async function addedBySignedOutAlice(): Promise<TestCookieJar> {
+    const jar = await mainApp.signIn(server.url);
+    await mainApp.cookiesNext.prepare(server.url, jar);
+    await applyTo(jar, mainApp.cookiesNext.send(server.url, jar));
+    await signOutOverHttp(server.url, jar);
+    return jar;
+  }
+
+  it('shows the hint to no one once its user has signed out, though the browser keeps the cookie', async () => {
+    const jar = await addedBySignedOutAlice();
+    expect(jar.names().filter((name) => name.startsWith(mainApp.cookieName('http')))).toEqual([]);
+    expect(jar.get(hintCookie)).toBeDefined();
+
+    const response = await getPage(`${server.url}/shop`, jar);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toContain('data-testid="last-added"');
+  });
+
+  it('does not show the hint to the next user who signs in on the same browser', async () => {
+    const jar = await addedBySignedOutAlice();
+    const { jar: admin } = await signInOverHttp(server.url, 'admin@example.com', 'admin-password');
+    for (const name of admin.names()) jar.set(name, admin.get(name) ?? '');
+
+    const response = await getPage(`${server.url}/shop`, jar);
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).not.toContain('data-testid="last-added"');
+  });
 });

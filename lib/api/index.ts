@@ -1,6 +1,7 @@
 export { defineRoute } from './define-route';
 export { RouteError } from './route-error';
 export { readJsonBody, MAX_BODY_BYTES } from './read-json-body';
+export { readFormBody } from './read-form-body';
 export { assertSameOrigin } from './same-origin';
 export {
   refuseEndedSession,
@@ -8,7 +9,6 @@ export {
   requireAdminForWrite,
   requireSessionForWrite,
   requireUserId,
-  requireUserIdForUpdate,
   sessionOrThrow,
   NOT_SIGNED_IN,
   type SessionWriter,

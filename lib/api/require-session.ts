@@ -111,11 +111,6 @@ export async function requireSessionForWrite(session: RequestSession): Promise<S
   return { userId, guard };
 }
 
-/** The user id alone: a write made with it can still land after a revocation; prefer `requireSessionForWrite`. */
-export async function requireUserIdForUpdate(session: RequestSession): Promise<string> {
-  return (await requireSessionForWrite(session)).userId;
-}
-
 /**
  * An admin, checked against the store (never the token alone), or 403 before any session
  * is re-issued (an error answer would not carry it anyway). The session itself is judged

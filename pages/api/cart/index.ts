@@ -22,7 +22,7 @@ export default defineRoute({
       (writes) => writes.addToCart(userId, productId, quantity, guard),
       async (outcome) => {
         const reply = await answerCartChange(requestSession, userId, productId)(outcome); // throws when nothing was added
-        await rememberLastAdded({ req, res }, productId); // the shop page's hint, beside the session
+        await rememberLastAdded({ req, res }, userId, productId); // the shop page's hint, beside the session
         return reply;
       },
     );
