@@ -1,5 +1,9 @@
+import type { GetServerSideProps } from 'next';
+import { signIn } from 'next-auth/react';
 import { type FormEvent, useState } from 'react';
+import { signInErrorMessage } from '@/lib/auth/sign-in-errors';
 import { type CredentialsResult, submitCredentials } from '@/lib/auth/submit-credentials';
+import { getEnv } from '@/lib/env';
 import { loadPage } from '@/lib/http/load-page';
 import { safeCallbackUrl } from '@/lib/http/safe-callback-url';
 
@@ -12,17 +16,33 @@ function messageFor(result: Exclude<CredentialsResult, { status: 'signed-in' }>)
   return UNAVAILABLE;
 }
 
-export default function SignIn() {
-  const [error, setError] = useState<string | null>(null);
+interface SignInProps {
+  /** An OpenID Provider is configured (OIDC_ISSUER...): offer to sign in with it. */
+  identityProvider?: boolean;
+  /** next-auth's `?error=` code, when it sent the browser back here. */
+  errorCode?: string | null;
+}
+
+export const getServerSideProps: GetServerSideProps<SignInProps> = async ({ query }) => ({
+  props: { identityProvider: getEnv().oidc !== null, errorCode: typeof query.error === 'string' ? query.error : null },
+});
+
+/** Where to go after signing in: `?callbackUrl=` when it is this site's, else home. */
+function signedInTarget(): string {
+  // The address bar, not router.query: it is there before hydration, and a quick submit
+  // before that would lose the way back.
+  const callbackUrl = new URLSearchParams(window.location.search).get('callbackUrl');
+  return safeCallbackUrl(callbackUrl, window.location.origin);
+}
+
+export default function SignIn({ identityProvider = false, errorCode = null }: SignInProps) {
+  const [error, setError] = useState<string | null>(() => signInErrorMessage(errorCode));
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    // The address bar, not router.query: a statically optimized page gets its query only
-    // after hydration, and a quick submit before that would lose the way back.
-    const callbackUrl = new URLSearchParams(window.location.search).get('callbackUrl');
-    const target = safeCallbackUrl(callbackUrl, window.location.origin);
+    const target = signedInTarget();
     setPending(true);
     setError(null);
     const result = await submitCredentials({
@@ -38,6 +58,18 @@ export default function SignIn() {
     // A full load: this tab's SessionProvider then starts from the new session (no public
     // API refreshes it from outside signIn()).
     loadPage(target);
+  }
+
+  async function onIdentityProvider() {
+    setPending(true);
+    setError(null);
+    try {
+      // next-auth's own redirect flow: CSRF token, POST /api/auth/signin/oidc, then the provider's page.
+      await signIn('oidc', { callbackUrl: signedInTarget() });
+    } catch {
+      setPending(false);
+      setError(UNAVAILABLE);
+    }
   }
 
   return (
@@ -61,6 +93,14 @@ export default function SignIn() {
           {pending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {identityProvider && (
+        <div className="form">
+          <p className="muted">or</p>
+          <button type="button" className="button button--ghost" disabled={pending} onClick={onIdentityProvider}>
+            Sign in with the identity provider
+          </button>
+        </div>
+      )}
       <p className="muted">Demo: alice@example.com / alice-password, admin@example.com / admin-password</p>
     </section>
   );

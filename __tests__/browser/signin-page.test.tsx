@@ -89,4 +89,69 @@ describe('the sign-in page', () => {
   it('after signing in, loads the page it was sent from, with its query and hash', async () => {
     expect(await signInFrom('/cart?x=1#y')).toBe('http://localhost/cart?x=1#y');
   });
+
+  it('offers no identity provider sign-in when none is configured', () => {
+    render(<SignIn identityProvider={false} errorCode={null} />);
+
+    expect(screen.queryByRole('button', { name: 'Sign in with the identity provider' })).toBeNull();
+  });
+
+  it.each([
+    ['AccessDenied', 'No account here uses that email. Sign in with your email and password, or ask for an account.'],
+    ['OAuthCallback', 'Signing in with the identity provider failed; please retry.'],
+    ['<b>anything</b>', 'Sign-in failed; please retry.'],
+  ])("says what next-auth's ?error=%s means, never the code", (errorCode, message) => {
+    render(<SignIn identityProvider errorCode={errorCode} />);
+
+    expect(screen.getByRole('alert').textContent).toBe(message);
+  });
+});
+
+describe('the sign-in page with an identity provider', () => {
+  const SIGNIN_OIDC = '/api/auth/signin/oidc';
+  let network: FakeNetwork;
+  let consoleError: jest.SpyInstance;
+
+  beforeEach(() => {
+    network = installFakeNetwork(null);
+    // next-auth's signIn() posts a URLSearchParams body; the fake reads strings.
+    const fake = globalThis.fetch;
+    globalThis.fetch = ((input: string | URL, init?: RequestInit) =>
+      fake(input, init?.body instanceof URLSearchParams ? { ...init, body: init.body.toString() } : init)) as typeof fetch;
+    network.route('GET', '/api/auth/providers', () => ({
+      body: {
+        credentials: { id: 'credentials', name: 'Email and password', type: 'credentials', signinUrl: '', callbackUrl: '' },
+        oidc: { id: 'oidc', name: 'Identity provider', type: 'oauth', signinUrl: '', callbackUrl: '' },
+      },
+    }));
+    network.route('POST', SIGNIN_OIDC, () => ({ body: { url: 'http://127.0.0.1:3001/auth?client_id=app' } }));
+    // jsdom cannot follow next-auth's `window.location.href = url` to the provider, and says so.
+    consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    consoleError.mockRestore();
+    window.history.replaceState(null, '', '/');
+  });
+
+  async function clickProviderButton() {
+    render(<SignIn identityProvider errorCode={null} />);
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in with the identity provider' }));
+    });
+    await waitFor(() => expect(network.count('POST', SIGNIN_OIDC)).toBe(1));
+    return network.calls.find((call) => call.path === SIGNIN_OIDC)?.body;
+  }
+
+  it("starts next-auth's OIDC sign-in with a CSRF token and the page it was sent from", async () => {
+    window.history.replaceState(null, '', `/signin?callbackUrl=${encodeURIComponent('/cart?x=1')}`);
+
+    expect(await clickProviderButton()).toEqual({ csrfToken: 'csrf-token', callbackUrl: 'http://localhost/cart?x=1', json: 'true' });
+  });
+
+  it.each(['//evil.example', 'https://evil.example/'])('sends only a page of this site as the callback URL, never ?callbackUrl=%s', async (callbackUrl) => {
+    window.history.replaceState(null, '', `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+
+    expect(await clickProviderButton()).toMatchObject({ callbackUrl: 'http://localhost/' });
+  });
 });

@@ -874,6 +874,66 @@ export function describeStoreConformance(label: string, openStore: (options?: St
       });
     });
 
+    describe('OIDC links (findUserByOidcSubject, linkOidcSubject)', () => {
+      const ISSUER = 'https://idp.example.test';
+      const subject = () => `sub-${randomUUID()}`;
+
+      it('finds no user for a subject never linked', async () => {
+        expect(await store.findUserByOidcSubject(ISSUER, subject())).toBeNull();
+      });
+
+      it('links a subject to a user, who is then found by it (and only at that issuer)', async () => {
+        const user = await createTestUser();
+        const sub = subject();
+
+        await expect(store.linkOidcSubject(user.id, ISSUER, sub)).resolves.toBe(true);
+
+        expect(await store.findUserByOidcSubject(ISSUER, sub)).toEqual(user);
+        expect(await store.findUserByOidcSubject('https://other.example.test', sub)).toBeNull();
+      });
+
+      it('answers true again for the same link, as two first sign-ins at once would ask', async () => {
+        const user = await createTestUser();
+        const sub = subject();
+
+        const results = await Promise.all([store.linkOidcSubject(user.id, ISSUER, sub), store.linkOidcSubject(user.id, ISSUER, sub)]);
+
+        expect(results).toEqual([true, true]);
+      });
+
+      it("refuses a subject that is another user's, changing nothing", async () => {
+        const [owner, other] = [await createTestUser(), await createTestUser()];
+        const sub = subject();
+        await store.linkOidcSubject(owner.id, ISSUER, sub);
+
+        await expect(store.linkOidcSubject(other.id, ISSUER, sub)).resolves.toBe(false);
+
+        expect((await store.findUserByOidcSubject(ISSUER, sub))?.id).toBe(owner.id);
+      });
+
+      it('refuses a second subject at the same issuer for one user, and allows one at another issuer', async () => {
+        const user = await createTestUser();
+        const [first, second] = [subject(), subject()];
+        await store.linkOidcSubject(user.id, ISSUER, first);
+
+        await expect(store.linkOidcSubject(user.id, ISSUER, second)).resolves.toBe(false);
+        await expect(store.linkOidcSubject(user.id, 'https://other.example.test', second)).resolves.toBe(true);
+
+        expect(await store.findUserByOidcSubject(ISSUER, second)).toBeNull();
+      });
+
+      it("goes with the user: a deleted user's subject finds nobody, and can be linked again", async () => {
+        const [gone, next] = [await createTestUser(), await createTestUser()];
+        const sub = subject();
+        await store.linkOidcSubject(gone.id, ISSUER, sub);
+
+        await store.deleteUser(gone.id);
+
+        expect(await store.findUserByOidcSubject(ISSUER, sub)).toBeNull();
+        await expect(store.linkOidcSubject(next.id, ISSUER, sub)).resolves.toBe(true);
+      });
+    });
+
     describe('session-guarded writes (the session check is part of the write)', () => {
       const HOUR_MS = 60 * 60 * 1000;
 

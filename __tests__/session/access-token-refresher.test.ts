@@ -112,7 +112,8 @@ describe('tokens in the JWT', () => {
   });
 
   it('answers no-token for a claim without the expected shape', async () => {
-    const token = { sub: 'u1', oauth: { accessToken: 'a', accessTokenExpiresAt: START_SECONDS } };
+    // As a token from the wire may carry it: the app's JWT type (types/next-auth.d.ts) says what it writes, not what arrives.
+    const token = { sub: 'u1', oauth: { accessToken: 'a', accessTokenExpiresAt: START_SECONDS } as unknown as OAuthTokens };
 
     expect(await refresherFor().ensureFresh(token)).toEqual({ status: 'no-token' });
     expect(endpoint.stats.requests).toBe(0);

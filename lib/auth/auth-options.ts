@@ -8,6 +8,7 @@ import { createSessionJwt, defaultSessionCookie, encodeWithinBudget, tolerateSto
 import { redirectWithinSite } from './callback-url';
 import type { SessionCallbacks } from './callbacks';
 import { trimClaims } from './claims';
+import { createOidcProvider } from './oidc-provider';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password';
 
 const credentialsSchema = z.object({
@@ -90,9 +91,11 @@ export function createAuthOptions({ env, callbacks, getStore }: AuthOptionsDeps)
         },
         authorize: (credentials) => authorizeCredentials(getStore, credentials),
       }),
+      ...(env.oidc ? [createOidcProvider(env.oidc)] : []),
     ],
     pages: { signIn: '/signin', error: '/signin' },
     callbacks: {
+      signIn: callbacks.signIn,
       // A store outage on next-auth's session reads keeps the token (nobody is signed out by
       // a database blip); our routes answer 503 through the session toolkit instead.
       jwt: tolerateStoreOutages(callbacks.jwt, (error) => error instanceof StoreUnavailableError),

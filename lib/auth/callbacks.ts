@@ -1,9 +1,13 @@
-import type { Session, User } from 'next-auth';
+import type { Account, Profile, Session, User } from 'next-auth';
 import type { JWT } from 'next-auth/jwt';
+import type { AccessTokenRefresher } from 'next-auth-server-session';
 import type { SessionState, Store, UserRecord } from '../db/store';
 import type { LogFields } from '../log';
+import { oauthTokensOf } from './access-tokens';
 import { type CartProjection, projectClaims, toSession } from './claims';
 import { assessToken, sessionStartedAt } from './freshness';
+import type { OidcAccounts } from './oidc-accounts';
+import { OIDC_PROVIDER_ID } from './oidc-provider';
 import { SessionEndedError } from './session-ended';
 import { isEmptyPatch, parseSessionPatch, type SessionPatch } from './session-patch';
 import type { SessionStateReader } from './state-cache';
@@ -12,11 +16,15 @@ import type { SessionStateReader } from './state-cache';
 interface JwtCallbackParams {
   token: JWT;
   user?: User;
+  /** At sign-in only: the provider's account (for OIDC, with its tokens). */
+  account?: Account | null;
   trigger?: 'signIn' | 'signUp' | 'update';
   session?: unknown;
 }
 
 export interface SessionCallbacks {
+  /** next-auth's signIn callback: an OIDC sign-in must name an enabled user (oidc-accounts.ts); others pass. */
+  signIn(params: { account: Account | null; profile?: Profile }): Promise<boolean>;
   /** Throws `StoreUnavailableError` on a store outage: wrap it with `tolerateStoreOutages` for next-auth. */
   jwt(params: JwtCallbackParams): Promise<JWT>;
   session(params: { session: { expires: string }; token: JWT }): Session;
@@ -28,6 +36,13 @@ export interface CallbackDeps {
   /** One log line per event; client input goes in `fields` only (`logWarn` of lib/log). */
   warn(event: string, fields: LogFields): void;
   clock?: () => number;
+  /** The OpenID Connect sign-in and its access tokens; absent when no provider is configured. */
+  oidc?: OidcCallbackDeps;
+}
+
+export interface OidcCallbackDeps {
+  accounts: OidcAccounts;
+  refresher: Pick<AccessTokenRefresher, 'ensureFresh'>;
 }
 
 function stateOf(user: UserRecord): SessionState {
@@ -85,7 +100,50 @@ async function claimsFromStore(deps: CallbackDeps, userId: string, input: Projec
   const cart = cartStillCurrent(previous, user) ?? (await store.getCart(userId));
   // A token without an epoch that passes the time rule on this row has outlived every
   // revocation so far: from here on it carries the current epoch instead.
-  return { ...projectClaims(user, cart), authTime: began.authTime, sessionEpoch: began.sessionEpoch ?? user.sessionEpoch };
+  const claims = { ...projectClaims(user, cart), authTime: began.authTime, sessionEpoch: began.sessionEpoch ?? user.sessionEpoch };
+  // The provider's tokens are no claim of the store's: they ride along every re-projection.
+  return previous?.oauth ? { ...claims, oauth: previous.oauth } : claims;
+}
+
+/**
+ * An OIDC sign-in, once the signIn callback has found (or linked) its user: the claims come
+ * from the store as for any sign-in, and the provider's tokens go in beside them. A store
+ * outage here fails the sign-in (next-auth: `?error=Callback`) instead of being tolerated as
+ * on reads: next-auth would then write its default token, whose `sub` is the provider's subject.
+ */
+async function signInWithOidc(deps: CallbackDeps, account: Account): Promise<JWT> {
+  try {
+    return await projectOidcSignIn(deps, account);
+  } catch (error) {
+    throw error instanceof SessionEndedError ? error : new Error('The OIDC sign-in could not read its user', { cause: error });
+  }
+}
+
+async function projectOidcSignIn(deps: CallbackDeps, account: Account): Promise<JWT> {
+  const readMark = deps.sessionStates.mark();
+  const user = await deps.oidc?.accounts.findLinkedUser(account);
+  if (!user) throw new SessionEndedError('user-not-found');
+  const claims = await claimsFromStore(deps, user.id, { start: null, written: user, readMark });
+  const oauth = oauthTokensOf(account);
+  if (!oauth) deps.warn('auth.oidc-without-refresh-token', { userId: user.id });
+  return oauth ? { ...claims, oauth } : claims;
+}
+
+/**
+ * The provider's access token, refreshed when near expiry, once per refresh token however
+ * many requests carry it (the package's refresher). The provider down: the session stays as
+ * it is, nobody is signed out. The grant revoked at the provider (or its refresh token
+ * spent): the session ends, as a revoked one does.
+ */
+async function keepAccessTokenFresh(deps: CallbackDeps, token: JWT): Promise<JWT> {
+  if (!deps.oidc || !token.oauth) return token;
+  const outcome = await deps.oidc.refresher.ensureFresh(token);
+  if (outcome.status === 'fresh' || outcome.status === 'refreshed') return outcome.token;
+  if (outcome.status === 'no-token') return token;
+  const ended = outcome.status === 'revoked';
+  deps.warn(ended ? 'auth.provider-sign-in-ended' : 'auth.access-token-unavailable', { userId: token.sub, code: outcome.error.code });
+  if (ended) throw new SessionEndedError('provider-sign-in-ended');
+  return token;
 }
 
 /**
@@ -136,13 +194,16 @@ async function checkToken(deps: CallbackDeps, token: JWT): Promise<JWT> {
 }
 
 export function createSessionCallbacks(deps: CallbackDeps): SessionCallbacks {
-  async function jwt({ token, user, trigger, session }: JwtCallbackParams): Promise<JWT> {
+  async function jwt({ token, user, account, trigger, session }: JwtCallbackParams): Promise<JWT> {
     // Sign-in: the claims come from the store, never from the provider's profile.
+    if (account?.provider === OIDC_PROVIDER_ID) return signInWithOidc(deps, account);
     if (user) return claimsFromStore(deps, user.id, { start: null });
-    return trigger === 'update' ? applyUpdate(deps, token, session) : checkToken(deps, token);
+    const checked = trigger === 'update' ? await applyUpdate(deps, token, session) : await checkToken(deps, token);
+    return keepAccessTokenFresh(deps, checked);
   }
 
   return {
+    signIn: (params) => deps.oidc?.accounts.allowSignIn(params) ?? Promise.resolve(true),
     jwt,
     session: ({ session, token }) => toSession(token, session.expires),
   };

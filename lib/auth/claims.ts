@@ -46,7 +46,7 @@ export function projectClaims(user: UserRecord, cart: Cart | CartProjection): JW
   };
 }
 
-/** The bulky optional part goes first when the cookie budget is exceeded. */
+/** The bulky optional part goes first when the cookie budget is exceeded; never `oauth`, which the session needs. */
 export function trimClaims(token: JWT): JWT {
   if (!token.cart?.items) return token;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -54,9 +54,13 @@ export function trimClaims(token: JWT): JWT {
   return { ...token, cart };
 }
 
-/** The browser's view of the session, as `callbacks.session` returns it. */
+/**
+ * The browser's view of the session, as `callbacks.session` returns it. Never the provider's
+ * tokens (the body is readable by any script of the page): only that there are some.
+ */
 export function toSession(token: JWT, expires: string): Session {
   return {
+    ...(token.oauth ? { oidc: { linked: true as const } } : {}),
     user: {
       id: token.id ?? token.sub ?? '',
       name: token.name ?? '',

@@ -5,8 +5,10 @@ import type { StateNotificationListener } from '../db/state-notifications';
 import { getEnv, type Env } from '../env';
 import { logInfo, logWarn } from '../log';
 import { createSessionUpdater, type SessionUpdater } from 'next-auth-server-session';
+import { getAccessTokenRefresher } from './access-tokens';
 import { createAuthOptions } from './auth-options';
-import { createSessionCallbacks } from './callbacks';
+import { createSessionCallbacks, type OidcCallbackDeps } from './callbacks';
+import { createOidcAccounts } from './oidc-accounts';
 import { parseSessionPatch } from './session-patch';
 import { createSessionStateReader, type SessionStateReader } from './state-cache';
 import { invalidateAcrossInstances } from './state-invalidation';
@@ -82,8 +84,15 @@ export function getSessionStates(): SessionStateReader<SessionState> {
   return globalForStates.__sessionStates;
 }
 
+/** The OIDC sign-in's part of the callbacks, when a provider is configured. */
+function createOidcDeps(env: Env): OidcCallbackDeps | undefined {
+  const refresher = getAccessTokenRefresher();
+  if (!env.oidc || !refresher) return undefined;
+  return { accounts: createOidcAccounts({ settings: env.oidc, getStore, warn: logWarn }), refresher };
+}
+
 function createAppAuth(env: Env): AppAuth {
-  const callbacks = createSessionCallbacks({ getStore, sessionStates: getSessionStates(), warn: logWarn });
+  const callbacks = createSessionCallbacks({ getStore, sessionStates: getSessionStates(), warn: logWarn, oidc: createOidcDeps(env) });
   const authOptions = createAuthOptions({ env, callbacks, getStore });
   // A patch from a client is checked by the same policy as next-auth's `update(data)`.
   const sessions = createSessionUpdater(authOptions, {

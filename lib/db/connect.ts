@@ -58,10 +58,10 @@ function connectSqlite(databaseUrl: string, synchronous?: SqliteSynchronous): Ky
 
 /**
  * A pg pool for the `postgres://` URL, configured as the store's (timeouts, int8 as number).
- * Also used on its own, with a smaller `max`, by the sign-in limiter.
+ * Also used on its own, with a smaller `max`, by the sign-in limiter and the refresh locks.
  */
-export function openPostgresPool(databaseUrl: string, options: { timeoutMs?: number; max?: number } = {}): PgPool {
-  const { timeoutMs = 5000, max = 10 } = options;
+export function openPostgresPool(databaseUrl: string, options: { timeoutMs?: number; max?: number; applicationName?: string } = {}): PgPool {
+  const { timeoutMs = 5000, max = 10, applicationName } = options;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pg = require('pg') as typeof import('pg');
   // int8 (our millisecond timestamps) arrives as a string by default; these fit in a double.
@@ -73,6 +73,8 @@ export function openPostgresPool(databaseUrl: string, options: { timeoutMs?: num
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max,
+    // Names a pool an operator should find in pg_stat_activity (the refresh locks'); else pg's default.
+    ...(applicationName === undefined ? {} : { application_name: applicationName }),
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs - Math.min(200, Math.floor(timeoutMs / 10)),
   });

@@ -1,17 +1,21 @@
 import type { Kysely } from 'kysely';
+import type { RefreshCoordination } from 'next-auth-server-session';
 import { addToCart, findProduct, getCart, insertMissingProducts, listProducts, setCartQuantity } from './cart-queries';
 import { type ConnectOptions, connectDatabase, type Dialect, dialectOf } from './connect';
 import { type IdempotencyCleanupOptions, startIdempotencyCleanup } from './idempotency-cleanup';
 import { applyOnce, deleteExpiredKeys, type KeyLimits, recordAnswer } from './idempotency-queries';
 import { migrateToLatest } from './migrations';
+import { createRefreshCoordination, type RefreshCoordinationOptions, startSuccessorCleanup, type StoreRefreshCoordination } from './refresh-coordination';
 import type { Database } from './schema';
 import { MAX_LIVE_IDEMPOTENCY_KEYS, type Store, StoreUnavailableError } from './store';
 import {
   deleteUser,
   findUserByEmail,
   findUserById,
+  findUserByOidcSubject,
   getSessionState,
   insertUser,
+  linkOidcSubject,
   listUsers,
   replacePasswordHash,
   revokeSessions,
@@ -26,12 +30,19 @@ export interface StoreOptions extends ConnectOptions {
   maxLiveIdempotencyKeys?: number;
   /** The periodic deletion of expired keys (defaults in idempotency-cleanup.ts). */
   idempotencyCleanup?: IdempotencyCleanupOptions;
+  /** The access-token refresher's coordination (its lock waits take `timeoutMs`). */
+  refreshCoordination?: Omit<RefreshCoordinationOptions, 'timeoutMs'>;
 }
 
-function storeOver(db: Kysely<Database>, dialect: Dialect, keyLimits: KeyLimits): Store {
+/** The store's queries; `createStore` adds the refresh coordination, which is no query. */
+type StoreQueries = Omit<Store, 'refreshCoordination'>;
+
+function storeOver(db: Kysely<Database>, dialect: Dialect, keyLimits: KeyLimits): StoreQueries {
   return {
     findUserById: (id) => findUserById(db, id),
     findUserByEmail: (email) => findUserByEmail(db, email),
+    findUserByOidcSubject: (issuer, subject) => findUserByOidcSubject(db, issuer, subject),
+    linkOidcSubject: (userId, issuer, subject) => linkOidcSubject(db, userId, issuer, subject),
     createUser: (user) => insertUser(db, user),
     updateProfile: (id, change, guard) => updateProfile(db, id, change, { lockRows: dialect === 'postgres', guard }),
     getSessionState: (id) => getSessionState(db, id),
@@ -66,13 +77,28 @@ function toUnavailable(error: unknown): StoreUnavailableError {
  * of failure to map (503) and no driver message (which may hold a host or user name)
  * ever reaches a response.
  */
-function guardStore(store: Store, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): Store {
-  const guarded = {} as Record<keyof Store, unknown>;
-  for (const key of Object.keys(store) as (keyof Store)[]) {
+function guardStore(store: StoreQueries, timeoutMs = DEFAULT_STORE_TIMEOUT_MS): StoreQueries {
+  const guarded = {} as Record<keyof StoreQueries, unknown>;
+  for (const key of Object.keys(store) as (keyof StoreQueries)[]) {
     const method = store[key] as (...args: unknown[]) => Promise<unknown>;
     guarded[key] = (...args: unknown[]) => withTimeout(() => method(...args), timeoutMs);
   }
-  return guarded as Store;
+  return guarded as StoreQueries;
+}
+
+/**
+ * The row queries as the store's other calls; `runExclusive` is left unguarded: it bounds its
+ * own waits for the lock, and the work it runs (a call to the identity provider) is the
+ * refresher's, bounded by the refresher's own timeout, which may be longer than the store's.
+ */
+function guardCoordination(coordination: StoreRefreshCoordination, timeoutMs: number): StoreRefreshCoordination {
+  return {
+    runExclusive: (key, work) => coordination.runExclusive(key, work),
+    readSuccessor: (key) => withTimeout(() => coordination.readSuccessor(key), timeoutMs),
+    writeSuccessor: (key, sealed, ttlSeconds) => withTimeout(() => coordination.writeSuccessor(key, sealed, ttlSeconds), timeoutMs),
+    deleteExpiredSuccessors: (beforeMs, maxRows) => withTimeout(() => coordination.deleteExpiredSuccessors(beforeMs, maxRows), timeoutMs),
+    close: () => coordination.close(),
+  };
 }
 
 const DEFAULT_STORE_TIMEOUT_MS = 5000;
@@ -110,7 +136,7 @@ function keyLimitsOf(options: StoreOptions, dialect: Dialect): KeyLimits {
 
 /**
  * Connects, applies pending migrations, and returns the guarded store, which deletes
- * expired Idempotency-Keys on a timer of its own until it is closed.
+ * expired Idempotency-Keys and refresh successors on timers of its own until it is closed.
  */
 export async function createStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   const keyLimits = keyLimitsOf(options, dialectOf(databaseUrl));
@@ -123,12 +149,22 @@ export async function createStore(databaseUrl: string, options: StoreOptions = {
     throw error;
   }
   const store = guardStore(storeOver(db, dialectOf(databaseUrl), keyLimits), timeoutMs);
+  const coordination = guardCoordination(createRefreshCoordination(db, databaseUrl, { ...options.refreshCoordination, timeoutMs }), timeoutMs);
   const stopCleanup = startIdempotencyCleanup(store.deleteExpiredIdempotencyKeys, options.idempotencyCleanup);
+  const stopSuccessorCleanup = startSuccessorCleanup(coordination.deleteExpiredSuccessors, options.refreshCoordination?.cleanup);
+  const { runExclusive, readSuccessor, writeSuccessor } = coordination;
+  const refreshCoordination: RefreshCoordination = { runExclusive, readSuccessor, writeSuccessor };
   return {
     ...store,
-    close: () => {
+    refreshCoordination: () => refreshCoordination,
+    close: async () => {
       stopCleanup();
-      return store.close();
+      stopSuccessorCleanup();
+      try {
+        await coordination.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { RefreshCoordination } from 'next-auth-server-session';
 import { getEnv } from '../env';
 import { createStore } from './create-store';
 import { openRateLimiterStore, type RateLimiterStore } from './rate-limiter-store';
@@ -30,6 +31,17 @@ export function getStore(): Promise<Store> {
   });
   return globalForStore.__appStore;
 }
+
+/**
+ * The app store's refresh coordination, for an access-token refresher created at import time
+ * (before the store is open): each call opens the store first, so a store that cannot start
+ * makes the refresher answer `unavailable`, never refresh uncoordinated.
+ */
+export const storeRefreshCoordination: RefreshCoordination = {
+  runExclusive: async (key, work) => (await getStore()).refreshCoordination().runExclusive(key, work),
+  readSuccessor: async (key) => (await getStore()).refreshCoordination().readSuccessor(key),
+  writeSuccessor: async (key, sealed, ttlSeconds) => (await getStore()).refreshCoordination().writeSuccessor(key, sealed, ttlSeconds),
+};
 
 /**
  * Rate limiters over the app's database (the sign-in throttle's), opened once per process

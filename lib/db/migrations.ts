@@ -196,6 +196,37 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_keys_expires_at_idx').on('idempotency_keys').column('expires_at').execute();
     },
   },
+  '0009_oauth_refresh_successors': {
+    async up(db: Kysely<unknown>) {
+      // The refresher's successors, shared by every instance (lib/db/refresh-coordination.ts):
+      // key is the SHA-256 of the spent refresh token, sealed the package's JWE of its
+      // successor (never a token in the clear), expires_at (epoch ms) when the row is forgotten.
+      await db.schema
+        .createTable('oauth_refresh_successors')
+        .addColumn('key', 'text', (col) => col.primaryKey())
+        .addColumn('sealed', 'text', (col) => col.notNull())
+        .addColumn('expires_at', 'bigint', (col) => col.notNull())
+        .execute();
+      // The periodic cleanup deletes expired rows in bounded batches, read through this index.
+      await db.schema.createIndex('oauth_refresh_successors_expires_at_idx').on('oauth_refresh_successors').column('expires_at').execute();
+    },
+  },
+  '0010_oidc_links': {
+    async up(db: Kysely<unknown>) {
+      // Which user an OpenID Connect subject signs in as (lib/auth/oidc-accounts.ts): linked
+      // by verified email on the first sign-in, by (issuer, subject) after it. One subject per
+      // user and issuer; the (user_id, issuer) index also serves the cascade when a user goes.
+      await db.schema
+        .createTable('oidc_links')
+        .addColumn('issuer', 'text', (col) => col.notNull())
+        .addColumn('subject', 'text', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('linked_at', 'bigint', (col) => col.notNull())
+        .addPrimaryKeyConstraint('oidc_links_pk', ['issuer', 'subject'])
+        .execute();
+      await db.schema.createIndex('oidc_links_user_issuer_idx').unique().on('oidc_links').columns(['user_id', 'issuer']).execute();
+    },
+  },
 };
 
 function isPostgres(db: Kysely<unknown>): boolean {

@@ -36,8 +36,30 @@ export interface CartItemsTable {
   quantity: number;
 }
 
+/** The refresher's sealed successors (migration 0009; lib/db/refresh-coordination.ts). */
+export interface OauthRefreshSuccessorsTable {
+  /** SHA-256 (base64url) of the refresh token that was exchanged: never the token. */
+  key: string;
+  /** The package's compact JWE of the successor tokens: the store never holds them in the clear. */
+  sealed: string;
+  /** When the row is forgotten (its grace window plus the time spent tokens are remembered). */
+  expires_at: Millis;
+}
+
+/** Which user an OpenID Connect subject signs in as (migration 0010; lib/auth/oidc-accounts.ts). */
+export interface OidcLinksTable {
+  /** The issuer as configured (OIDC_ISSUER). */
+  issuer: string;
+  /** The provider's `sub`: stable at the provider, unlike the email. */
+  subject: string;
+  user_id: string;
+  linked_at: Millis;
+}
+
 export interface Database {
   users: UsersTable;
   products: ProductsTable;
   cart_items: CartItemsTable;
+  oauth_refresh_successors: OauthRefreshSuccessorsTable;
+  oidc_links: OidcLinksTable;
 }

@@ -1,3 +1,4 @@
+import type { RefreshCoordination } from 'next-auth-server-session';
 import type { Preferences } from '../preferences';
 import type { Role } from './schema';
 
@@ -149,6 +150,14 @@ export type KeyedWrites = Pick<Store, 'addToCart' | 'setCartQuantity' | 'updateP
 export interface Store {
   findUserById(id: string): Promise<UserRecord | null>;
   findUserByEmail(email: string): Promise<UserWithPassword | null>;
+  /** The user an OpenID Connect subject (the provider's `sub` at `issuer`) is linked to, or null. */
+  findUserByOidcSubject(issuer: string, subject: string): Promise<UserRecord | null>;
+  /**
+   * Links the subject to the user: true when it now names this user (linked now or before);
+   * false, changing nothing, when the subject is another user's or the user has another
+   * subject at this issuer.
+   */
+  linkOidcSubject(userId: string, issuer: string, subject: string): Promise<boolean>;
   /** null when the email is taken. */
   createUser(user: NewUser): Promise<UserRecord | null>;
   /** null for an unknown user, or (with `guard`) one whose session is no longer valid: nothing written. */
@@ -210,6 +219,13 @@ export interface Store {
    * The store calls it on a timer of its own; a bounded batch keeps each call's write short.
    */
   deleteExpiredIdempotencyKeys(beforeMs: number, maxRows: number): Promise<number>;
+  /**
+   * What lets the access-token refresher of every instance exchange a refresh token once
+   * (`createAccessTokenRefresher({ coordination })`): sealed successors in this database, a
+   * lock per refresh token (lib/db/refresh-coordination.ts). Failures are `StoreUnavailableError`.
+   * The same object on every call. A method, not a property, so every key of `Store` is a function.
+   */
+  refreshCoordination(): RefreshCoordination;
   close(): Promise<void>;
 }
 

@@ -316,3 +316,31 @@ export async function deleteUser(db: Db, id: string): Promise<boolean> {
   const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
+
+/** The user an OpenID Connect subject is linked to (migration 0010), or null. */
+export async function findUserByOidcSubject(db: Db, issuer: string, subject: string): Promise<UserRecord | null> {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('oidc_links', 'oidc_links.user_id', 'users.id')
+    .selectAll('users')
+    .where('oidc_links.issuer', '=', issuer)
+    .where('oidc_links.subject', '=', subject)
+    .executeTakeFirst();
+  return row ? withoutPassword(toUser(row)) : null;
+}
+
+/**
+ * Links the subject to the user unless either is linked already (one subject per user and
+ * issuer): true when the subject now names this user, whether linked here or before. Two
+ * first sign-ins at once both answer true for the same user; a subject linked to another
+ * user, or a user linked to another subject, answers false and changes nothing.
+ */
+export async function linkOidcSubject(db: Db, userId: string, issuer: string, subject: string): Promise<boolean> {
+  await db
+    .insertInto('oidc_links')
+    .values({ issuer, subject, user_id: userId, linked_at: Date.now() })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const link = await db.selectFrom('oidc_links').select('user_id').where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst();
+  return link?.user_id === userId;
+}
