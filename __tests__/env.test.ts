@@ -209,7 +209,13 @@ describe('parseEnv', () => {
         clientId: 'app',
         clientSecret: 'client-secret-from-the-provider',
         embedded: true,
+        refreshSkewSeconds: 30,
       });
+    });
+
+    it('takes the refresh skew from OIDC_REFRESH_SKEW_SECONDS and refuses a negative one', () => {
+      expect(parseEnv({ NEXTAUTH_SECRET: SECRET, ...client, OIDC_REFRESH_SKEW_SECONDS: '2' }).oidc?.refreshSkewSeconds).toBe(2);
+      expect(envErrorFor({ NEXTAUTH_SECRET: SECRET, ...client, OIDC_REFRESH_SKEW_SECONDS: '-1' }).problems).toEqual([expect.stringMatching(/OIDC_REFRESH_SKEW_SECONDS/)]);
     });
 
     it('keeps a configured issuer exactly, trailing slash included, and marks it as not embedded', () => {

@@ -69,6 +69,7 @@ const envSchema = z.object({
   OIDC_ISSUER: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
   OIDC_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
   OIDC_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  OIDC_REFRESH_SKEW_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3600).default(30)),
 });
 
 export type Env = {
@@ -111,6 +112,8 @@ export type OidcSettings = {
   clientSecret: string;
   /** The issuer is the development provider's default, which `npm run dev` starts (idp/). */
   embedded: boolean;
+  /** Refresh the access token this long before it expires (it must still be valid when the API gets it). */
+  refreshSkewSeconds: number;
 };
 
 /**
@@ -146,7 +149,7 @@ function defaultSessionCacheMs(databaseUrl: string): number {
   return databaseUrl.startsWith('file:') ? 0 : POSTGRES_SESSION_CACHE_MS;
 }
 
-type RawOidc = { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string };
+type RawOidc = { OIDC_ISSUER?: string; OIDC_CLIENT_ID?: string; OIDC_CLIENT_SECRET?: string; OIDC_REFRESH_SKEW_SECONDS: number };
 
 function isSecureIssuer(issuer: string): boolean {
   const { protocol, hostname } = new URL(issuer);
@@ -169,7 +172,7 @@ function parseOidc(raw: RawOidc, nodeEnv: Env['nodeEnv']): { oidc: OidcSettings 
     !clientSecret && 'OIDC_CLIENT_SECRET is missing; use the client secret your provider gave the app (`npm run dev` writes one for the embedded provider)',
   ].filter((problem): problem is string => typeof problem === 'string');
   if (problems.length > 0 || !issuer || !clientId || !clientSecret) return { oidc: null, problems };
-  return { oidc: { issuer, clientId, clientSecret, embedded: !configuredIssuer }, problems };
+  return { oidc: { issuer, clientId, clientSecret, embedded: !configuredIssuer, refreshSkewSeconds: raw.OIDC_REFRESH_SKEW_SECONDS }, problems };
 }
 
 /** Parses an environment (default: `process.env`). Throws `EnvError` when it is unusable. */

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { signOut, useSession } from 'next-auth/react';
 import { formatCents } from '@/components/format';
+import { ProviderNotifications } from '@/components/ProviderNotifications';
 
 export default function Home() {
   const { data: session, status } = useSession();
@@ -17,17 +18,20 @@ export default function Home() {
     );
   }
   return (
-    <section className="card">
-      <h1>Hello, {session.user.name}</h1>
-      <p>
-        Signed in as <strong>{session.user.email}</strong> with the role <strong>{session.user.role}</strong>.
-      </p>
-      <p className="muted">
-        Cart: {session.cart.count} item(s), {formatCents(session.cart.totalCents, session.user.preferences.locale)} in total.
-      </p>
-      <button type="button" className="button" onClick={() => signOut({ callbackUrl: '/signin' })}>
-        Sign out
-      </button>
-    </section>
+    <>
+      <section className="card">
+        <h1>Hello, {session.user.name}</h1>
+        <p>
+          Signed in as <strong>{session.user.email}</strong> with the role <strong>{session.user.role}</strong>.
+        </p>
+        <p className="muted">
+          Cart: {session.cart.count} item(s), {formatCents(session.cart.totalCents, session.user.preferences.locale)} in total.
+        </p>
+        <button type="button" className="button" onClick={() => signOut({ callbackUrl: '/signin' })}>
+          Sign out
+        </button>
+      </section>
+      {session.oidc?.linked && <ProviderNotifications locale={session.user.preferences.locale} />}
+    </>
   );
 }

@@ -66,7 +66,7 @@ describe("the app's refresher against the development provider", () => {
   it('refreshes an access token within the skew of its expiry with one refresh grant, keeping the rotated refresh token', async () => {
     const issued = await signIn(idp, await fetchDiscovery(idp), ALICE);
     const refresher = createAppAccessTokenRefresher({
-      settings: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
+      settings: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, refreshSkewSeconds: 30 },
       secret: TEST_SECRET,
       coordination: createMemoryCoordination(),
     });

@@ -1,6 +1,6 @@
 import { createOidcProvider, discoveryUrlOf, OIDC_PROVIDER_ID } from '@/lib/auth/oidc-provider';
 
-const settings = { issuer: 'https://tenant.example.auth0.com/', clientId: 'app', clientSecret: 'app-secret', embedded: false };
+const settings = { issuer: 'https://tenant.example.auth0.com/', clientId: 'app', clientSecret: 'app-secret', embedded: false, refreshSkewSeconds: 30 };
 
 describe('discoveryUrlOf', () => {
   it.each([

@@ -1,11 +1,10 @@
 import type { Account } from 'next-auth';
-import { createAccessTokenRefresher, createMemoryCoordination, type AccessTokenRefresher, type OAuthTokens, type RefreshCoordination } from 'next-auth-server-session';
+import { createAccessTokenRefresher, type AccessTokenRefresher, type OAuthTokens, type RefreshCoordination } from 'next-auth-server-session';
+import { storeRefreshCoordination } from '../db';
 import { getEnv, type OidcSettings } from '../env';
 import { logError } from '../log';
 import { discoveryUrlOf } from './oidc-provider';
 
-/** Refresh this long before the access token expires, so a request never sends one that dies on the way. */
-export const REFRESH_SKEW_SECONDS = 30;
 /** A session read waits at most this long for the provider (next-auth's session reads run the refresh). */
 const REFRESH_TIMEOUT_MS = 5_000;
 const DISCOVERY_TIMEOUT_MS = 5_000;
@@ -46,7 +45,7 @@ export function oauthTokensOf(account: Account): OAuthTokens | null {
 }
 
 export interface AppRefresherOptions {
-  settings: Pick<OidcSettings, 'issuer' | 'clientId' | 'clientSecret'>;
+  settings: Pick<OidcSettings, 'issuer' | 'clientId' | 'clientSecret' | 'refreshSkewSeconds'>;
   /** Seals the successors the coordination keeps: NEXTAUTH_SECRET. */
   secret: string;
   coordination: RefreshCoordination;
@@ -60,7 +59,7 @@ export function createAppAccessTokenRefresher({ settings, secret, coordination, 
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     clientAuth: 'client_secret_basic',
-    skewSeconds: REFRESH_SKEW_SECONDS,
+    skewSeconds: settings.refreshSkewSeconds,
     timeoutMs: REFRESH_TIMEOUT_MS,
     secret,
     coordination,
@@ -83,8 +82,8 @@ export function getAccessTokenRefresher(): AccessTokenRefresher | null {
   globalForTokens.__accessTokenRefresher ??= createAppAccessTokenRefresher({
     settings: oidc,
     secret: secrets[0],
-    // This process only, for now. Several instances: the store's (`store.refreshCoordination()`, lib/db/refresh-coordination.ts).
-    coordination: createMemoryCoordination(),
+    // The store's: a lock per refresh token and its sealed successor, across instances (lib/db/refresh-coordination.ts).
+    coordination: storeRefreshCoordination,
   });
   return globalForTokens.__accessTokenRefresher;
 }

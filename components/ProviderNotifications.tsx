@@ -1,0 +1,43 @@
+import useSWR from 'swr';
+import { HttpError } from '@/lib/http/errors';
+
+interface Notification {
+  id: string;
+  text: string;
+  createdAt: string;
+}
+
+/** What to say for an error answer of /api/notifications (its `error`, written for people). */
+function describe(error: unknown): string {
+  if (error instanceof HttpError) return error.body?.error ?? `The notifications could not be loaded (${error.status}).`;
+  return 'The notifications could not be loaded; check your connection.';
+}
+
+/**
+ * The notifications the backend serves for the identity provider's access token (an OIDC
+ * sign-in only). Each load may refresh the token on the server; the refreshed session comes
+ * back on the same answer and every tab revalidates.
+ */
+export function ProviderNotifications({ locale }: { locale?: string }) {
+  const { data, error, isLoading } = useSWR<{ notifications: Notification[] }>('/api/notifications', { refreshInterval: 15_000 });
+  return (
+    <section className="card" data-testid="provider-notifications">
+      <h2>Notifications from the backend</h2>
+      {isLoading && <p className="muted">Loading…</p>}
+      {error && (
+        <p role="alert" className="error">
+          {describe(error)}
+        </p>
+      )}
+      {data && (
+        <ul>
+          {data.notifications.map((notification) => (
+            <li key={notification.id} data-testid="notification">
+              {notification.text} <span className="muted">({new Date(notification.createdAt).toLocaleDateString(locale)})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
