@@ -1,9 +1,19 @@
-import { decode, type JWT } from 'next-auth/jwt';
-import { joinChunks, MAX_COOKIE_BYTES, measureCookieHeaderBytes } from 'next-auth-server-session';
+import type { JWT } from 'next-auth/jwt';
+import { MAX_COOKIE_BYTES, measureCookieHeaderBytes } from 'next-auth-server-session';
 import { TestCookieJar } from 'next-auth-server-session/testing';
 import { openSqliteFile } from '../../lib/db/connect';
-import { appEnv, freePort, ROOT, startNextServer } from '../../support/app-server';
-import { callbackUrlsFor, signInAtProvider, startIdentityProvider, type RunningIdentityProvider } from '../../support/idp';
+import type { RunningIdentityProvider } from '../../support/idp';
+import {
+  decodeSession as decodeSessionWith,
+  oauthOf as oauthWith,
+  type OidcAppInstance,
+  SECURE_SESSION_COOKIE as SESSION_COOKIE,
+  sendWithJar,
+  sessionTokenOf,
+  signInWithProvider as signInWithProviderAt,
+  startAppWithProvider,
+  startProviderForApps,
+} from '../helpers/oidc-app';
 
 /**
  * The OpenID Connect sign-in of the built app (`next start`) against the real development
@@ -12,21 +22,16 @@ import { callbackUrlsFor, signInAtProvider, startIdentityProvider, type RunningI
  * never in the session body, and the access token refreshed once when it runs out.
  */
 
-// next start runs in production: secure cookie names (production forces them).
-const SESSION_COOKIE = '__Secure-next-auth.session-token';
 const ALICE = { email: 'alice@example.com', password: 'alice-password' };
 const ADMIN = { email: 'admin@example.com', password: 'admin-password' };
 
 let idp: RunningIdentityProvider;
-let app: { url: string; secret: string; databaseUrl: string; stop(): Promise<void> };
+let app: OidcAppInstance;
 
 beforeAll(async () => {
-  // The app's port first: the provider only redirects to a callback URL it was given.
-  const port = await freePort();
-  idp = await startIdentityProvider({ accessTokenTtlSeconds: 5, redirectUris: callbackUrlsFor(new URL(`http://127.0.0.1:${port}`)) });
-  const env = appEnv(port, { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: idp.clientId, OIDC_CLIENT_SECRET: idp.clientSecret });
-  const server = await startNextServer(ROOT, port, env);
-  app = { ...server, secret: env.NEXTAUTH_SECRET ?? '', databaseUrl: env.DATABASE_URL ?? '' };
+  const started = await startProviderForApps(1, { accessTokenTtlSeconds: 5 });
+  idp = started.idp;
+  app = await startAppWithProvider(started.ports[0] ?? 0, idp);
 }, 90_000);
 
 afterAll(async () => {
@@ -34,40 +39,10 @@ afterAll(async () => {
   await idp?.stop();
 });
 
-async function send(path: string, jar: TestCookieJar, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(new URL(path, app.url), { ...init, headers: { ...init.headers, cookie: jar.header() }, redirect: 'manual' });
-  jar.apply(response);
-  return response;
-}
-
-/** next-auth's OAuth flow as a browser runs it: POST signin (with CSRF), the provider's login form, the callback. */
-async function signInWithProvider(credentials: { email: string; password: string }) {
-  const jar = new TestCookieJar();
-  const { csrfToken } = (await (await send('/api/auth/csrf', jar)).json()) as { csrfToken: string };
-  const start = await send('/api/auth/signin/oidc', jar, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ csrfToken, callbackUrl: `${app.url}/profile`, json: 'true' }),
-  });
-  const { url } = (await start.json()) as { url: string };
-  const back = await signInAtProvider(url, credentials, new TestCookieJar());
-  const callback = await send(`${back.pathname}${back.search}`, jar);
-  return { jar, callback };
-}
-
-function sessionTokenOf(jar: TestCookieJar): string | undefined {
-  return joinChunks(jar.toObject(), SESSION_COOKIE);
-}
-
-async function decodeSession(jar: TestCookieJar): Promise<JWT | null> {
-  return decode({ token: sessionTokenOf(jar), secret: app.secret });
-}
-
-async function oauthOf(jar: TestCookieJar): Promise<NonNullable<JWT['oauth']>> {
-  const oauth = (await decodeSession(jar))?.oauth;
-  if (!oauth) throw new Error('the session carries no provider tokens');
-  return oauth;
-}
+const send = (path: string, jar: TestCookieJar, init: RequestInit = {}) => sendWithJar(app.url, path, jar, init);
+const signInWithProvider = (credentials: { email: string; password: string }) => signInWithProviderAt(app.url, credentials);
+const decodeSession = (jar: TestCookieJar): Promise<JWT | null> => decodeSessionWith(jar, app.secret);
+const oauthOf = (jar: TestCookieJar) => oauthWith(jar, app.secret);
 
 /** A statement on the app's SQLite file, from this process, as a script would run it. */
 function runOnAppDatabase(statement: string, ...parameters: unknown[]): void {
