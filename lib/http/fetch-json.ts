@@ -1,6 +1,7 @@
 import { noticeSessionResponse, requestSignOut } from 'next-auth-server-session/client';
 import { HttpError, NetworkError } from './errors';
 import type { Method } from './method';
+import { rememberSignOutReason } from './sign-out-reason';
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -38,6 +39,7 @@ async function fetchJson<T>(url: string, init: { method?: Method; body?: unknown
   }
   interceptResponse(url, response);
   const body = await readBody(response);
+  if (response.status === 401) rememberSignOutReason(body);
   if (!response.ok) throw new HttpError(response.status, body as HttpError['body']);
   return body as T;
 }
