@@ -259,6 +259,33 @@ describe('provider failures', () => {
     expect(outcome).toMatchObject({ status: 'revoked', error: { code: 'ERR_REFRESH_REVOKED', providerError: 'invalid_grant', httpStatus: 400 } });
   });
 
+  it('remembers a revoked refresh token for the grace window: later calls answer revoked without calling the provider', async () => {
+    const issued = endpoint.issueGrant();
+    endpoint.revokeGrantOf(issued.refreshToken);
+    const refresher = refresherFor();
+    await refresher.ensureFresh(jwtWith(issued, -5));
+
+    const later = await Promise.all(Array.from({ length: 5 }, () => refresher.ensureFresh(jwtWith(issued, -5))));
+    nowMs += 61_000;
+    const pastWindow = await refresher.ensureFresh(jwtWith(issued, -5));
+
+    expect(later.map((outcome) => outcome.status)).toEqual(Array(5).fill('revoked'));
+    expect(pastWindow.status).toBe('revoked');
+    expect(endpoint.stats.requests).toBe(2); // the first call, then the one past the window
+  });
+
+  it('does not remember an unavailable provider: the call after it recovers refreshes', async () => {
+    const issued = endpoint.issueGrant();
+    const refresher = refresherFor();
+    endpoint.setMode('unavailable');
+    await refresher.ensureFresh(jwtWith(issued, -5));
+    endpoint.setMode('normal');
+
+    const next = await refresher.ensureFresh(jwtWith(issued, -5));
+
+    expect(next.status).toBe('refreshed');
+  });
+
   it('answers revoked at the next call when an answer was lost after the provider spent the refresh token', async () => {
     // A limit of refresh-token rotation itself: nothing on the client can learn the lost successor.
     const token = jwtWith(endpoint.issueGrant(), -5);

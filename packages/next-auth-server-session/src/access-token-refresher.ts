@@ -94,16 +94,27 @@ function judgeSuccessor(found: OpenedSuccessor, current: OAuthTokens): 'use' | '
 function createExchanger(settings: RefresherSettings): Exchanger {
   const inFlight = new Map<string, Promise<RefreshResult>>();
   const remembered = createExpiringMap<OAuthTokens>(MAX_REMEMBERED_SUCCESSORS, settings.clock);
+  // A refresh token the provider refused stays refused: the tabs and requests still carrying it
+  // are answered without asking again. An unavailable provider is not remembered (retried next call).
+  const refused = createExpiringMap<TokenRefreshError>(MAX_REMEMBERED_SUCCESSORS, settings.clock);
+
+  function remember(key: string, result: RefreshResult): void {
+    const windowMs = settings.graceSeconds * 1000;
+    if (result.ok) remembered.set(key, result.tokens, windowMs);
+    else if (result.status === 'revoked') refused.set(key, result.error, windowMs);
+  }
 
   function successorOf(current: OAuthTokens): Promise<RefreshResult> {
     const key = hashRefreshToken(current.refreshToken);
     const tokens = remembered.get(key);
     if (tokens && judgeSuccessor({ tokens, expired: false }, current) === 'use') return Promise.resolve({ ok: true, tokens });
+    const error = refused.get(key);
+    if (error) return Promise.resolve({ ok: false, status: 'revoked', error });
     let flight = inFlight.get(key);
     if (!flight) {
       flight = exchangeOnce(settings, key, current)
         .then((result) => {
-          if (result.ok) remembered.set(key, result.tokens, settings.graceSeconds * 1000);
+          remember(key, result);
           return result;
         })
         .finally(() => inFlight.delete(key));
