@@ -3,34 +3,15 @@ import { createAccessTokenRefresher, type AccessTokenRefresher, type OAuthTokens
 import { storeRefreshCoordination } from '../db';
 import { getEnv, type OidcSettings } from '../env';
 import { logError } from '../log';
-import { discoveryUrlOf } from './oidc-provider';
+import { createDiscoveryReader } from './oidc-discovery';
 
 /** A session read waits at most this long for the provider (next-auth's session reads run the refresh). */
 const REFRESH_TIMEOUT_MS = 5_000;
-const DISCOVERY_TIMEOUT_MS = 5_000;
 
-/**
- * The provider's token endpoint, read from its discovery document on first use and kept
- * for the life of the process. A failure is not kept: the next refresh asks again (the
- * refresher answers `unavailable` meanwhile).
- */
+/** The provider's token endpoint, from its discovery document (read once; a failure is asked again). */
 export function discoverTokenEndpoint(issuer: string, fetchImpl: typeof fetch = fetch): () => Promise<string> {
-  let found: Promise<string> | undefined;
-  return () => {
-    found ??= readTokenEndpoint(issuer, fetchImpl).catch((error: unknown) => {
-      found = undefined;
-      throw error;
-    });
-    return found;
-  };
-}
-
-async function readTokenEndpoint(issuer: string, fetchImpl: typeof fetch): Promise<string> {
-  const response = await fetchImpl(discoveryUrlOf(issuer), { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS) });
-  if (!response.ok) throw new Error(`the discovery document answered ${response.status}`);
-  const { token_endpoint: tokenEndpoint } = (await response.json()) as { token_endpoint?: unknown };
-  if (typeof tokenEndpoint !== 'string') throw new Error('the discovery document names no token_endpoint');
-  return tokenEndpoint;
+  const discovery = createDiscoveryReader(issuer, fetchImpl);
+  return async () => (await discovery()).tokenEndpoint;
 }
 
 /**

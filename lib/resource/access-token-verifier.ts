@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { createDiscoveryReader } from '../auth/oidc-discovery';
 
 /** The API's audience in the access tokens the identity provider issues (its resource indicator). */
 export const API_AUDIENCE = 'urn:app:api';
@@ -11,27 +12,17 @@ export interface AccessTokenVerifier {
 /** Seconds of clock difference allowed between this server and the provider. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-async function discoverJwksUri(issuer: string): Promise<URL> {
-  const response = await fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`));
-  if (!response.ok) throw new Error(`discovery answered ${response.status}`);
-  const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: unknown };
-  if (typeof jwksUri !== 'string') throw new Error('discovery has no jwks_uri');
-  return new URL(jwksUri);
-}
-
 /**
  * Verifies the identity provider's JWT access tokens (RFC 9068) with jose against the
  * provider's JWKS (found through discovery once, keys cached and refetched by jose on an
  * unknown key id): signature, issuer, audience and expiry. A bad or expired token is `null`;
  * a provider that cannot be reached for its keys throws (the caller answers 503).
  */
-export function createAccessTokenVerifier(options: { issuer: string; audience?: string }): AccessTokenVerifier {
-  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
-  const keysOnce = () => {
-    keys ??= discoverJwksUri(options.issuer).then((uri) => createRemoteJWKSet(uri));
-    keys.catch(() => (keys = undefined)); // a failed discovery is retried on the next call
-    return keys;
-  };
+export function createAccessTokenVerifier(options: { issuer: string; audience?: string; fetch?: typeof fetch }): AccessTokenVerifier {
+  const discovery = createDiscoveryReader(options.issuer, options.fetch);
+  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  // jose refetches the set itself on an unknown key id; a failed discovery is asked again next call.
+  const keysOnce = async () => (keys ??= createRemoteJWKSet(new URL((await discovery()).jwksUri)));
   return {
     async verify(accessToken) {
       const jwks = await keysOnce();
