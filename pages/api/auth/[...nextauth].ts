@@ -17,40 +17,22 @@ export const config = { api: { bodyParser: false } };
 
 /**
  * next-auth's options, exported as every next-auth app exports them
- * (`getServerSession(req, res, authOptions)`). Each part is lib/auth's, read on first use:
- * `next build` imports every route, and a build needs no secret and no database.
+ * (`getServerSession(req, res, authOptions)`): lib/auth's, read on first use, whatever keys
+ * they have (a view, not a copy: next-auth and the toolkit see one object). `next build`
+ * imports every route, and a build needs no secret and no database.
  */
-export const authOptions: NextAuthOptions = {
-  get secret() {
-    return getAuthOptions().secret;
+export const authOptions: NextAuthOptions = new Proxy({} as NextAuthOptions, {
+  get: (_empty, key) => Reflect.get(getAuthOptions(), key),
+  // next-auth assigns `options.secret ??= process.env.NEXTAUTH_SECRET` (never reached: the environment requires a secret).
+  set: (_empty, key, value) => Reflect.set(getAuthOptions(), key, value),
+  has: (_empty, key) => Reflect.has(getAuthOptions(), key),
+  ownKeys: () => Reflect.ownKeys(getAuthOptions()),
+  // Configurable, as a proxy over an empty target must report (the spread next-auth does reads these).
+  getOwnPropertyDescriptor: (_empty, key) => {
+    const descriptor = Reflect.getOwnPropertyDescriptor(getAuthOptions(), key);
+    return descriptor && { ...descriptor, configurable: true };
   },
-  // next-auth assigns `options.secret ??= process.env.NEXTAUTH_SECRET`: never reached (the
-  // environment requires a secret), but an assignment must not throw on a getter alone.
-  set secret(value) {
-    getAuthOptions().secret = value;
-  },
-  get session() {
-    return getAuthOptions().session;
-  },
-  get useSecureCookies() {
-    return getAuthOptions().useSecureCookies;
-  },
-  get cookies() {
-    return getAuthOptions().cookies;
-  },
-  get jwt() {
-    return getAuthOptions().jwt;
-  },
-  get providers() {
-    return getAuthOptions().providers;
-  },
-  get pages() {
-    return getAuthOptions().pages;
-  },
-  get callbacks() {
-    return getAuthOptions().callbacks;
-  },
-};
+});
 
 /** Guarded: an answer that writes the session cookie expires its other variants. */
 const nextAuthHandler: NextApiHandler = (req, res) => {
@@ -65,7 +47,7 @@ function getThrottledSignIn(): NextApiHandler {
   throttledSignIn ??= throttleSignIn(nextAuthHandler, {
     getThrottle: getSignInThrottle,
     trustProxy: getEnv().trustProxy,
-    sessionCookieName: authOptions.cookies?.sessionToken?.name ?? 'next-auth.session-token',
+    sessionCookieName: authOptions.cookies?.sessionToken?.name ?? 'next-auth.session-token', // lib/auth always names it
   });
   return throttledSignIn;
 }
