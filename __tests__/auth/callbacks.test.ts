@@ -18,7 +18,7 @@ function optionsDuringOutage() {
   const sessionStates = createSessionStateReader<SessionState>(async () => (await getStore()).getSessionState(''), 0);
   const oidc = {
     accounts: createOidcAccounts({ settings: { issuer: 'https://idp.example.test', embedded: false }, getStore, warn: () => undefined }),
-    refresher: { ensureFresh: async <T extends JWT>(token: T) => ({ status: 'fresh' as const, token }) },
+    refresher: { ensureFresh: async <T extends JWT>(token: T) => ({ status: 'fresh' as const, token, tokens: { accessToken: 'at', refreshToken: 'rt', accessTokenExpiresAt: 0 } }) },
   };
   const callbacks = createSessionCallbacks({ getStore, sessionStates, warn: () => undefined, oidc });
   const jwt = createAuthOptions({ env, callbacks, getStore }).callbacks?.jwt;

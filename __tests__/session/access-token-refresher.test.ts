@@ -60,7 +60,7 @@ describe('expiry and skew', () => {
 
     const outcome = await refresherFor({ skewSeconds: 30 }).ensureFresh(token);
 
-    expect(outcome).toEqual({ status: 'fresh', token });
+    expect(outcome).toEqual({ status: 'fresh', token, tokens: token.oauth });
     expect(endpoint.stats.requests).toBe(0);
   });
 

@@ -1,22 +1,22 @@
 import type { JWT } from 'next-auth/jwt';
 import { SessionConfigError, TokenRefreshError } from './errors';
 import { createExpiringMap } from './expiring-map';
-import { DEFAULT_TOKEN_CLAIM, hashRefreshToken, readOAuthTokens, type OAuthTokens, type RefreshResult } from './oauth-tokens';
+import { hashRefreshToken, readOAuthTokens, type OAuthTokens, type RefreshResult } from './oauth-tokens';
 import { resolveRefresherSettings, type AccessTokenRefresherOptions, type RefresherSettings } from './refresher-settings';
 import type { OpenedSuccessor } from './successor-seal';
 import { requestRefreshGrant } from './token-endpoint';
 
 /**
  * What `ensureFresh` came to, as a value:
- * - `fresh`: the token as it was (not within `skewSeconds` of expiry);
- * - `refreshed`: a new token object with the successor tokens (write it: return it from `callbacks.jwt`);
+ * - `fresh`: the token as it was (not within `skewSeconds` of expiry), and its `tokens`;
+ * - `refreshed`: a new token object with the successor `tokens` (write it: return it from `callbacks.jwt`);
  * - `unavailable`: provider or store down, timeout, malformed answer, refused client: keep the session, answer 503;
  * - `revoked`: `invalid_grant` (or a spent refresh token): end the session;
  * - `no-token`: the JWT carries no OAuth tokens under the claim.
  */
 export type AccessTokenOutcome<T extends JWT = JWT> =
-  | { status: 'fresh'; token: T }
-  | { status: 'refreshed'; token: T }
+  | { status: 'fresh'; token: T; tokens: OAuthTokens }
+  | { status: 'refreshed'; token: T; tokens: OAuthTokens }
   | { status: 'unavailable'; error: TokenRefreshError }
   | { status: 'revoked'; error: TokenRefreshError }
   | { status: 'no-token' };
@@ -24,8 +24,6 @@ export type AccessTokenOutcome<T extends JWT = JWT> =
 export interface AccessTokenRefresher {
   /** Refreshes the JWT's access token when it is within `skewSeconds` of expiry, exactly once per refresh token. */
   ensureFresh<T extends JWT>(token: T): Promise<AccessTokenOutcome<T>>;
-  /** The OAuth tokens a JWT carries under this refresher's claim, or null. */
-  readTokens(token: JWT): OAuthTokens | null;
 }
 
 /** Successful exchanges remembered in one process at most; beyond it the store still answers. */
@@ -59,16 +57,15 @@ export function createAccessTokenRefresher(options: AccessTokenRefresherOptions)
   const resolve = () => (exchanger ??= createExchanger(resolveRefresherSettings(options)));
 
   return {
-    readTokens: (token) => readOAuthTokens(token, options.claim ?? DEFAULT_TOKEN_CLAIM),
     async ensureFresh<T extends JWT>(token: T): Promise<AccessTokenOutcome<T>> {
       const { settings, successorOf } = resolve();
       const current = readOAuthTokens(token, settings.claim);
       if (!current) return { status: 'no-token' };
       const nowSeconds = settings.clock() / 1000;
-      if (current.accessTokenExpiresAt - settings.skewSeconds > nowSeconds) return { status: 'fresh', token };
+      if (current.accessTokenExpiresAt - settings.skewSeconds > nowSeconds) return { status: 'fresh', token, tokens: current };
       const result = await successorOf(current);
       if (!result.ok) return { status: result.status, error: result.error };
-      return { status: 'refreshed', token: { ...token, [settings.claim]: result.tokens } };
+      return { status: 'refreshed', token: { ...token, [settings.claim]: result.tokens }, tokens: result.tokens };
     },
   };
 }

@@ -32,6 +32,12 @@ export function countChunks(value: string): number {
   return Math.max(1, Math.ceil(value.length / CHUNK_SIZE_CHARS));
 }
 
+/** `<name>.<n>`'s n, written as next-auth writes it (no leading zeros); -1 for the bare name or any other name. */
+export function chunkIndexOf(cookieName: string, name: string): number {
+  const suffix = name.slice(cookieName.length);
+  return name.startsWith(cookieName) && /^\.(?:0|[1-9]\d*)$/.test(suffix) ? Number(suffix.slice(1)) : -1;
+}
+
 /** Every name a session of up to `chunkCount` chunks can be stored under: `<name>`, `<name>.0` ... */
 export function listCookieVariants(name: string, chunkCount: number): string[] {
   return [name, ...Array.from({ length: chunkCount }, (_, index) => `${name}.${index}`)];

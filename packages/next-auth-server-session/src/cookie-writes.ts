@@ -1,4 +1,4 @@
-import { listCookieVariants, splitIntoChunks } from './chunks';
+import { chunkIndexOf, listCookieVariants, splitIntoChunks } from './chunks';
 import type { SessionCookie, SessionCookieOptions } from './session-cookie';
 
 export interface CookieWrite {
@@ -43,12 +43,6 @@ export interface AnsweredCookie {
   name: string;
   /** It carries a value (a session or a chunk of one), rather than expiring the name. */
   issued: boolean;
-}
-
-/** The chunk index of `<name>.<n>`, or -1 for the bare name or a stray. */
-function chunkIndexOf(cookieName: string, name: string): number {
-  const suffix = name.slice(cookieName.length);
-  return /^\.\d+$/.test(suffix) ? Number(suffix.slice(1)) : -1;
 }
 
 /**
@@ -116,8 +110,8 @@ function variantsOf(name: string, chunkCount: number): readonly string[] {
  */
 export const MAX_STRAY_EXPIRIES = 8;
 
-/** `<name>.0` ... `<name>.99`: chunk names of a larger budget, all expired when carried (at most 100 of them). */
-const CHUNK_SUFFIX = /^\.(?:0|[1-9]\d?)$/;
+/** Chunk names of a larger budget are all expired when carried, up to `<name>.99` (at most 100 of them). */
+const MAX_CHUNK_NAMES = 100;
 
 /** The request's names that are not among `variants`, each once: every chunk name, at most MAX_STRAY_EXPIRIES others. */
 function pickStrays(name: string, variants: readonly string[], requestCookieNames: readonly string[]): string[] {
@@ -125,7 +119,8 @@ function pickStrays(name: string, variants: readonly string[], requestCookieName
   let others = 0;
   for (const requestName of requestCookieNames) {
     if (variants.includes(requestName) || strays.includes(requestName)) continue;
-    const isChunk = CHUNK_SUFFIX.test(requestName.slice(name.length));
+    const index = chunkIndexOf(name, requestName);
+    const isChunk = index >= 0 && index < MAX_CHUNK_NAMES;
     if (!isChunk && others === MAX_STRAY_EXPIRIES) continue;
     if (!isChunk) others += 1;
     strays.push(requestName);

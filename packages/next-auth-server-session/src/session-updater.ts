@@ -152,15 +152,13 @@ function openRequestSession(settings: SessionSettings, req: SessionRequest, res:
         await end();
         return outcome;
       }
-      const tokens = refresher.readTokens(outcome.token);
-      if (!tokens) return { status: 'no-token' };
       if (outcome.status === 'refreshed') {
         const refreshed = { ...session, token: outcome.token };
         await write(await computeReissue(settings, carried(refreshed), cookie), 'issued');
         markSessionChanged(res);
         current = Promise.resolve(refreshed);
       }
-      return { status: 'ok', accessToken: tokens.accessToken, refreshed: outcome.status === 'refreshed' };
+      return { status: 'ok', accessToken: outcome.tokens.accessToken, refreshed: outcome.status === 'refreshed' };
     },
   };
 }
