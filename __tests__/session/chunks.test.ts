@@ -1,4 +1,4 @@
-import { CHUNK_SIZE_CHARS, countChunks, findSessionCookieNames, joinChunks, splitIntoChunks } from '@/packages/next-auth-server-session/src/chunks';
+import { CHUNK_SIZE_CHARS, chunkIndexOf, countChunks, findSessionCookieNames, joinChunks, splitIntoChunks } from '@/packages/next-auth-server-session/src/chunks';
 
 const NAME = 'next-auth.session-token';
 
@@ -120,5 +120,19 @@ describe('findSessionCookieNames', () => {
 
   it('ignores the secure-prefixed cookie when looking for the plain name', () => {
     expect(findSessionCookieNames({ [`__Secure-${NAME}`]: 'a', [`__Secure-${NAME}.0`]: 'b' }, NAME)).toEqual([]);
+  });
+});
+
+describe('chunkIndexOf', () => {
+  it.each([
+    ['next-auth.session-token.0', 0],
+    ['next-auth.session-token.12', 12],
+    ['next-auth.session-token', -1],
+    ['next-auth.session-token.007', -1],
+    ['next-auth.session-token.bak', -1],
+    ['next-auth.session-token-1', -1],
+    ['other.0', -1],
+  ])('reads %s as chunk %d', (name, index) => {
+    expect(chunkIndexOf('next-auth.session-token', name)).toBe(index);
   });
 });

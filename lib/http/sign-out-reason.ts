@@ -5,9 +5,12 @@
  */
 const KEY = 'app.sign-out-reason';
 
+/** The `reason` of the 401 that ends a session whose sign-in at the identity provider ended. */
+export const PROVIDER_SIGN_IN_ENDED = 'provider-sign-in-ended';
+
 /** The reasons the server gives that the signed-out page explains. */
 export const SIGN_OUT_MESSAGES: Readonly<Record<string, string>> = {
-  'provider-sign-in-ended': 'Your sign-in at the identity provider ended (signed out or revoked there). Please sign in again.',
+  [PROVIDER_SIGN_IN_ENDED]: 'Your sign-in at the identity provider ended (signed out or revoked there). Please sign in again.',
 };
 
 /** Keeps the `reason` of a 401 answer body when the page has something to say about it. */

@@ -1,9 +1,7 @@
 import { defineRoute, requireUserId, RouteError } from '@/lib/api';
 import { getAccessTokenRefresher } from '@/lib/auth/access-tokens';
+import { PROVIDER_SIGN_IN_ENDED } from '@/lib/http/sign-out-reason';
 import { fetchNotifications } from '@/lib/resource/backend-client';
-
-/** Why an OIDC-backed call failed, for the UI to say (the `reason` of the error body). */
-export const PROVIDER_SIGN_IN_ENDED = 'provider-sign-in-ended';
 
 /**
  * GET /api/notifications: the signed-in user's notifications from the backend, which wants
