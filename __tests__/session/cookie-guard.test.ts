@@ -166,7 +166,7 @@ describe('withSessionCookieGuard: the answer it lets out', () => {
     expect(sessionCookieWritesOf(answer.setCookies)).toEqual({ written: [], expired: [SESSION_COOKIE], duplicated: [] });
   });
 
-  it('guards a response once however often it is asked (sessions.guard, then a guarded handler)', async () => {
+  it('installs one response hook however often a response is guarded (sessions.guard twice, then a guarded handler), and its answer names each cookie once', async () => {
     const jar = await startingJar(ANN);
     const handler = guarded(async (req, res) => {
       sessions.guard(req, res);
