@@ -34,15 +34,28 @@ describe('resolveRefresherSettings', () => {
     expect(() => resolveRefresherSettings({ ...BASE, ...overrides })).toThrow(expect.objectContaining({ name: 'SessionConfigError', code }));
   });
 
-  it('does not put the client secret or URL credentials in its messages', () => {
-    let message = '';
-    try {
-      resolveRefresherSettings({ ...BASE, tokenEndpoint: 'https://user:hunter2@idp.example/token' });
-    } catch (error) {
-      message = (error as Error).message;
-    }
+  describe('keeps secrets out of its messages', () => {
+    const CLIENT_SECRET = 'client-s3cret-value';
+    /** Matches a message that names none of the secrets given in these cases. */
+    const withoutSecrets = expect.not.stringMatching(/client-s3cret-value|hunter2|idp-user|short-s3cret/);
 
-    expect(message).not.toMatch(/hunter2|client-secret/);
+    it.each<[string, Partial<AccessTokenRefresherOptions>, string]>([
+      ['URL credentials in the token endpoint', { tokenEndpoint: 'https://idp-user:hunter2@idp.example/token' }, 'ERR_REFRESH_BAD_TOKEN_ENDPOINT'],
+      ['a token endpoint that is not http(s)', { tokenEndpoint: 'ftp://idp-user:hunter2@idp.example/token' }, 'ERR_REFRESH_BAD_TOKEN_ENDPOINT'],
+      ['a bad option', { skewSeconds: -1 }, 'ERR_REFRESH_BAD_OPTION'],
+      ['a short secret', { secret: 'short-s3cret' }, 'ERR_REFRESH_NO_SECRET'],
+      ['no client id', { clientId: '' }, 'ERR_REFRESH_NO_CLIENT_ID'],
+    ])('throws for %s (with a client secret set) without naming it or the secret', (_case, overrides, code) => {
+      expect(() => resolveRefresherSettings({ ...BASE, clientSecret: CLIENT_SECRET, ...overrides })).toThrow(
+        expect.objectContaining({ name: 'SessionConfigError', code, message: withoutSecrets }),
+      );
+    });
+
+    it("rejects a tokenEndpoint function's URL with credentials without naming them", async () => {
+      const settings = resolveRefresherSettings({ ...BASE, clientSecret: CLIENT_SECRET, tokenEndpoint: async () => 'https://idp-user:hunter2@idp.example/token' });
+
+      await expect(settings.tokenEndpoint()).rejects.toMatchObject({ name: 'SessionConfigError', code: 'ERR_REFRESH_BAD_TOKEN_ENDPOINT', message: withoutSecrets });
+    });
   });
 
   it('accepts coordination with a secret of 32 characters or more', () => {
